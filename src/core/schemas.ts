@@ -1,0 +1,162 @@
+/**
+ * The domain's request and record schemas. One source for validation (HTTP, import), the TypeScript types and the
+ * OpenAPI document: nothing else in the project validates these shapes by hand.
+ */
+import { z } from 'zod';
+
+export const MAX_BATCH_EVENTS = 10_000;
+const DAY_MS = 86_400_000;
+
+export const IdSchema = z.string().min(1, 'must be 1–128 characters').max(128, 'must be 1–128 characters');
+/** Milliseconds since the epoch; bounded so that a seconds-vs-milliseconds mix-up is caught. */
+export const EpochMsSchema = z
+  .number()
+  .int()
+  .min(946_684_800_000, 'must be milliseconds since the epoch (after 2000-01-01)')
+  .max(4_102_444_800_000, 'must be milliseconds since the epoch (before 2100-01-01)');
+
+const hashtag = z
+  .string()
+  .min(1)
+  .max(100)
+  .transform((tag) => tag.replace(/^#/, '').toLowerCase())
+  .refine((tag) => tag.length > 0, 'must not be empty');
+
+export const VideoStatusSchema = z.enum(['pending', 'live', 'removed']);
+export type VideoStatus = z.infer<typeof VideoStatusSchema>;
+
+/** Body of PUT /v1/videos/:id (the id comes from the path). */
+export const VideoBodySchema = z.strictObject({
+  id: IdSchema.optional().describe('optional; must equal the id in the path'),
+  creator: IdSchema.describe('user id of the creator'),
+  durationMs: z.number().int().positive().max(DAY_MS),
+  caption: z.string().max(4000).default(''),
+  hashtags: z.array(hashtag).max(100).default([]),
+  sound: IdSchema.optional().describe('id of the audio track'),
+  language: z.string().min(2).max(16).default('und'),
+  region: z.string().min(2).max(16).default('ZZ').describe('region code, e.g. DE; ZZ = unknown'),
+  createdAt: EpochMsSchema.optional().describe('defaults to the time the video is first stored'),
+  status: VideoStatusSchema.default('live'),
+});
+
+export const VideoSchema = VideoBodySchema.extend({ id: IdSchema });
+export type VideoInput = z.input<typeof VideoSchema>;
+export interface Video {
+  id: string;
+  creator: string;
+  durationMs: number;
+  caption: string;
+  hashtags: string[];
+  sound?: string | undefined;
+  language: string;
+  region: string;
+  createdAt: number;
+  status: VideoStatus;
+}
+
+export const UserSettingsSchema = z.strictObject({
+  personalized: z.boolean().default(true).describe('false = a feed not based on profiling (DSA Art. 38)'),
+  minor: z.boolean().default(false),
+});
+
+export const UserBodySchema = z.strictObject({
+  id: IdSchema.optional().describe('optional; must equal the id in the path'),
+  region: z.string().min(2).max(16).default('ZZ'),
+  createdAt: EpochMsSchema.optional(),
+  interests: z.array(hashtag).max(100).default([]).describe('topics picked at onboarding'),
+  settings: UserSettingsSchema.default({ personalized: true, minor: false }),
+});
+export const UserSchema = UserBodySchema.extend({ id: IdSchema });
+export interface User {
+  id: string;
+  region: string;
+  createdAt: number;
+  interests: string[];
+  settings: { personalized: boolean; minor: boolean };
+}
+
+export const EVENT_TYPES = [
+  'impression',
+  'play',
+  'like',
+  'unlike',
+  'share',
+  'comment',
+  'follow',
+  'unfollow',
+  'skip',
+  'not_interested',
+  'report',
+] as const;
+export const EventTypeSchema = z.enum(EVENT_TYPES);
+export type EventType = z.infer<typeof EventTypeSchema>;
+
+/** Types that concern a creator rather than one video. */
+export const CREATOR_EVENT_TYPES: ReadonlySet<EventType> = new Set(['follow', 'unfollow']);
+
+export const EventSchema = z
+  .strictObject({
+    id: IdSchema.describe('client-chosen; re-sending an event with the same id has no further effect'),
+    user: IdSchema,
+    video: IdSchema.optional(),
+    creator: IdSchema.optional().describe('for follow/unfollow: the followed user (or give the video)'),
+    type: EventTypeSchema,
+    ts: EpochMsSchema.optional().describe('defaults to the time the server accepts the event'),
+    watchMs: z.number().int().nonnegative().max(DAY_MS).optional().describe('required for play'),
+  })
+  .superRefine((event, ctx) => {
+    if (CREATOR_EVENT_TYPES.has(event.type)) {
+      if (event.video === undefined && event.creator === undefined) {
+        ctx.addIssue({ code: 'custom', path: ['creator'], message: `${event.type} needs a creator or a video` });
+      }
+    } else if (event.video === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['video'], message: `${event.type} needs a video` });
+    }
+    if (event.type === 'play' && event.watchMs === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['watchMs'], message: 'play needs watchMs' });
+    }
+  });
+export type EventInput = z.input<typeof EventSchema>;
+export type Event = z.output<typeof EventSchema>;
+
+/** An event as accepted: time and creator resolved. */
+export interface AcceptedEvent {
+  id: string;
+  user: string;
+  video: string | null;
+  creator: string | null;
+  type: EventType;
+  ts: number;
+  watchMs: number | null;
+}
+
+export const EventBatchSchema = z.strictObject({
+  events: z
+    .array(EventSchema)
+    .min(1, 'must hold at least one event')
+    .max(MAX_BATCH_EVENTS, `must hold at most ${MAX_BATCH_EVENTS} events`),
+});
+
+export const FEED_MODES = ['personalized', 'nonpersonalized', 'following'] as const;
+export const FeedModeSchema = z.enum(FEED_MODES);
+export type FeedMode = z.infer<typeof FeedModeSchema>;
+
+export const FeedQuerySchema = z.strictObject({
+  n: z.coerce.number().int().min(1).max(100).default(10),
+  mode: FeedModeSchema.optional().describe("defaults to the user's setting: personalized unless they turned it off"),
+  cursor: z.string().max(512).optional(),
+});
+
+/** Completes a parsed video with the defaults that depend on the time it is stored. */
+export function completeVideo(parsed: z.output<typeof VideoSchema>, now: number): Video {
+  return { ...parsed, createdAt: parsed.createdAt ?? now };
+}
+
+export function completeUser(parsed: z.output<typeof UserSchema>, now: number): User {
+  return { ...parsed, createdAt: parsed.createdAt ?? now };
+}
+
+/** A user first met through an event or a feed request, before the client registered them. */
+export function implicitUser(id: string, now: number): User {
+  return { id, region: 'ZZ', createdAt: now, interests: [], settings: { personalized: true, minor: false } };
+}

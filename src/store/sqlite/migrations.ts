@@ -1,0 +1,49 @@
+/**
+ * Schema migrations, applied in order; `schema_version` records each one so a file is upgraded exactly once.
+ * Never edit a released migration: add the next one.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE videos (
+    id TEXT PRIMARY KEY,
+    creator TEXT NOT NULL,
+    duration_ms INTEGER NOT NULL,
+    caption TEXT NOT NULL,
+    hashtags TEXT NOT NULL,          -- JSON array
+    sound TEXT,
+    language TEXT NOT NULL,
+    region TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    status TEXT NOT NULL
+  );
+  CREATE INDEX videos_creator ON videos(creator);
+  CREATE TABLE users (
+    id TEXT PRIMARY KEY,
+    region TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    interests TEXT NOT NULL,         -- JSON array
+    settings TEXT NOT NULL           -- JSON object
+  );
+  CREATE TABLE events (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
+    user TEXT NOT NULL,
+    video TEXT,
+    creator TEXT,
+    type TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    watch_ms INTEGER
+  );
+  CREATE INDEX events_user_ts ON events(user, ts);
+  CREATE TABLE served (
+    user TEXT NOT NULL,
+    video TEXT NOT NULL,
+    ts INTEGER NOT NULL
+  );
+  CREATE INDEX served_user ON served(user);
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];

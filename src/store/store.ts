@@ -1,0 +1,51 @@
+/**
+ * The one storage interface. Asynchronous so that a networked implementation (PostgreSQL) fits behind it unchanged;
+ * it knows no algorithm: it keeps records durably and hands them back.
+ */
+import type { AcceptedEvent, User, Video } from '../core/schemas.js';
+
+export interface StoredEvent extends AcceptedEvent {
+  /** Position in the event log: the order in which events were accepted. */
+  seq: number;
+}
+
+/** A video put in a user's feed page; the seen filter must not serve it to them again. */
+export interface ServedItem {
+  user: string;
+  video: string;
+  ts: number;
+}
+
+export interface AppendResult {
+  /** The events actually added: re-sent ids (already stored, or repeated in the batch) are left out. */
+  inserted: StoredEvent[];
+  duplicates: number;
+}
+
+export interface Store {
+  readonly kind: string;
+  /** Inserts or replaces videos, all or none. */
+  putVideos(videos: Video[]): Promise<void>;
+  getVideo(id: string): Promise<Video | undefined>;
+  /** Inserts or replaces users, all or none. */
+  putUsers(users: User[]): Promise<void>;
+  getUser(id: string): Promise<User | undefined>;
+  /**
+   * Appends events atomically and durably: when the promise resolves every new event is on disk; when it rejects
+   * none was written. Ids already stored are skipped (idempotent re-sends). Users named by events but not stored
+   * yet are created from `implicitUsers` in the same transaction.
+   */
+  appendEvents(events: AcceptedEvent[], implicitUsers: User[]): Promise<AppendResult>;
+  /** Records served feed items. May be written behind (grouped), as losing one only risks a repeat. */
+  recordServed(items: ServedItem[]): Promise<void>;
+  scanVideos(batchSize?: number): AsyncIterable<Video[]>;
+  scanUsers(batchSize?: number): AsyncIterable<User[]>;
+  /** Every stored event in log order. */
+  scanEvents(batchSize?: number): AsyncIterable<StoredEvent[]>;
+  scanServed(batchSize?: number): AsyncIterable<ServedItem[]>;
+  eventsOfUser(user: string, limit: number): Promise<StoredEvent[]>;
+  counts(): Promise<{ videos: number; users: number; events: number; served: number }>;
+  getMeta(key: string): Promise<string | undefined>;
+  setMeta(key: string, value: string): Promise<void>;
+  close(): Promise<void>;
+}
