@@ -1,7 +1,31 @@
 import type { Command } from 'commander';
+import { buildServer } from '../api/server.js';
+import { DEMO_USER, ensureDemoCatalogue } from '../service/demo.js';
+import { ForyouService } from '../service/foryou-service.js';
+import { parsePort } from './options.js';
 
 export function registerServe(program: Command): void {
-  program.command('serve').description('(not yet available)').action(() => {
-    throw new Error('serve is not available yet');
-  });
+  program
+    .command('serve')
+    .description('serve the HTTP API and the web app')
+    .option('--port <port>', 'port to listen on (default: $PORT or 8080)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--db <file>', 'SQLite file of the embedded store', 'data/foryou.db')
+    .option('--demo', 'create a demo catalogue on first start; the web app opens as the demo user')
+    .option('--log', 'log every request (JSON lines on stdout)')
+    .action(async (options: { port?: string; host: string; db: string; demo?: boolean; log?: boolean }) => {
+      const port = parsePort(options.port ?? process.env.PORT ?? '8080');
+      const service = await ForyouService.open(options.db);
+      if (options.demo) await ensureDemoCatalogue(service, (line) => console.error(line));
+      const app = await buildServer(service, { logger: options.log ?? false, demoUser: options.demo ? DEMO_USER : undefined });
+      const shutdown = async () => {
+        await app.close();
+        await service.close();
+        process.exit(0);
+      };
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
+      const address = await app.listen({ port, host: options.host });
+      console.log(`foryou serving ${address} (store ${options.db}; API docs at ${address}/docs)`);
+    });
 }

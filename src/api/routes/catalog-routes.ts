@@ -1,0 +1,101 @@
+/** Videos and users: PUT to create or replace, GET to read. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { InputError, NotFoundError } from '../../core/errors.js';
+import { completeUser, completeVideo, IdSchema, UserBodySchema, VideoBodySchema } from '../../core/schemas.js';
+import type { ForyouService } from '../../service/foryou-service.js';
+
+const IdParams = z.strictObject({ id: IdSchema });
+
+function checkBodyId(bodyId: string | undefined, pathId: string): void {
+  if (bodyId !== undefined && bodyId !== pathId) {
+    throw new InputError('id in body differs from id in path', [{ field: 'id', message: `must equal "${pathId}"` }]);
+  }
+}
+
+export function registerCatalogRoutes(app: FastifyInstance, service: ForyouService): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.put(
+    '/v1/videos/:id',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: 'Create or replace a video; only live videos are ever served',
+        params: IdParams,
+        body: VideoBodySchema,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      checkBodyId(request.body.id, id);
+      const existing = service.state.catalog.get(id);
+      // Re-putting a video keeps its original creation time unless the client sets one.
+      const video = completeVideo({ ...request.body, id }, existing?.createdAt ?? Date.now());
+      await service.putVideo(video);
+      return reply.code(existing ? 200 : 201).send(video);
+    },
+  );
+
+  api.get(
+    '/v1/videos/:id',
+    { schema: { tags: ['catalogue'], summary: 'A video and its engagement counters', params: IdParams } },
+    async (request) => {
+      const { catalog, engagement } = service.state;
+      const vidx = catalog.vidx(request.params.id);
+      if (vidx === undefined) throw new NotFoundError(`unknown video "${request.params.id}"`);
+      return {
+        ...catalog.videos[vidx]!,
+        stats: {
+          impressions: engagement.impressions[vidx],
+          plays: engagement.plays[vidx],
+          finishes: engagement.finishes[vidx],
+          meanWatchRatio: engagement.plays[vidx]! > 0 ? engagement.watchRatioSum[vidx]! / engagement.plays[vidx]! : null,
+          likes: engagement.likes[vidx],
+          shares: engagement.shares[vidx],
+          comments: engagement.comments[vidx],
+          follows: engagement.follows[vidx],
+          skips: engagement.skips[vidx],
+          negatives: engagement.negatives[vidx],
+          trending: engagement.trendingValue(vidx, Date.now()),
+        },
+      };
+    },
+  );
+
+  api.put(
+    '/v1/users/:id',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Create or replace a user (region, onboarding interests, settings)',
+        params: IdParams,
+        body: UserBodySchema,
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      checkBodyId(request.body.id, id);
+      const existing = service.state.users.get(id);
+      const user = completeUser({ ...request.body, id }, existing?.profile.createdAt ?? Date.now());
+      await service.putUser(user);
+      return reply.code(existing ? 200 : 201).send(user);
+    },
+  );
+
+  api.get(
+    '/v1/users/:id',
+    { schema: { tags: ['users'], summary: 'A user profile, whom they follow and what they have seen', params: IdParams } },
+    async (request) => {
+      const user = service.state.users.get(request.params.id);
+      if (!user) throw new NotFoundError(`unknown user "${request.params.id}"`);
+      return {
+        ...user.profile,
+        following: [...user.follows],
+        notInterestedCreators: [...user.notInterestedCreators],
+        seenVideos: user.seen.size,
+      };
+    },
+  );
+}

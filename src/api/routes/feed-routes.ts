@@ -1,0 +1,26 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { FeedQuerySchema, IdSchema } from '../../core/schemas.js';
+import type { ForyouService } from '../../service/foryou-service.js';
+
+export function registerFeedRoutes(app: FastifyInstance, service: ForyouService): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/feed/:user',
+    {
+      schema: {
+        tags: ['feed'],
+        summary: "The user's next page: items with score, sources and plain-language reasons",
+        description:
+          'Served items are recorded, so the next page (pass `cursor`) never repeats them. Modes: personalized, ' +
+          'nonpersonalized (no profiling: popular in the region and fresh), following (chronological).',
+        params: z.strictObject({ user: IdSchema }),
+        querystring: FeedQuerySchema,
+      },
+    },
+    async (request) => {
+      const user = await service.userForFeed(request.params.user);
+      return service.feed.page(user, request.query);
+    },
+  );
+}

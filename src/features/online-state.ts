@@ -1,0 +1,94 @@
+/**
+ * The hot, in-memory view of the store that the feed pipeline reads: catalogue, engagement counters, users.
+ * Every accepted event is applied here right after it is durably stored, so the user's next page reflects it.
+ */
+import type { AlgorithmConfig } from '../core/algorithm.js';
+import { implicitUser, type AcceptedEvent, type EventType, type User, type Video } from '../core/schemas.js';
+import type { CatalogLookup } from '../ingest/accept-events.js';
+import type { ServedItem, Store } from '../store/store.js';
+import { RecencyIndex } from './recency-index.js';
+import { TrendingIndex } from './trending-index.js';
+import { UserDirectory, type UserState } from './user-state.js';
+import { VideoCatalog } from './video-catalog.js';
+import { VideoEngagement } from './video-engagement.js';
+
+/** Events after which the user has seen the video, so the seen filter does not serve it again. */
+const SEEN_TYPES: ReadonlySet<EventType> = new Set([
+  'impression',
+  'play',
+  'skip',
+  'like',
+  'share',
+  'comment',
+  'not_interested',
+  'report',
+]);
+const REMEMBERED_TYPES: ReadonlySet<EventType> = new Set(['play', 'like', 'share', 'comment', 'skip']);
+
+export class OnlineState implements CatalogLookup {
+  readonly catalog = new VideoCatalog();
+  readonly engagement: VideoEngagement;
+  readonly users = new UserDirectory();
+  readonly trending: TrendingIndex;
+  readonly recency: RecencyIndex;
+
+  constructor(readonly algorithm: AlgorithmConfig) {
+    this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
+    this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
+    this.recency = new RecencyIndex(this.catalog);
+  }
+
+  /** Loads everything the store holds: videos, users, then every event and served item in order. */
+  static async rebuild(store: Store, algorithm: AlgorithmConfig): Promise<OnlineState> {
+    const state = new OnlineState(algorithm);
+    for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
+    for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
+    for await (const events of store.scanEvents()) for (const event of events) state.applyEvent(event);
+    for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
+    return state;
+  }
+
+  creatorOfVideo(videoId: string): string | undefined {
+    return this.catalog.get(videoId)?.creator;
+  }
+
+  isKnownCreator(userId: string): boolean {
+    return this.users.has(userId) || this.catalog.isCreator(userId);
+  }
+
+  putVideo(video: Video): void {
+    const vidx = this.catalog.put(video);
+    this.engagement.ensure(vidx + 1);
+  }
+
+  putUser(user: User): UserState {
+    return this.users.put(user);
+  }
+
+  /** The user's state, creating an implicit user (not yet stored) when they are new. */
+  userOrImplicit(id: string, now: number): UserState {
+    return this.users.get(id) ?? this.users.put(implicitUser(id, now));
+  }
+
+  applyEvent(event: AcceptedEvent): void {
+    const user = this.userOrImplicit(event.user, event.ts);
+    const vidx = event.video === null ? undefined : this.catalog.vidx(event.video);
+    if (vidx !== undefined) {
+      const watchRatio =
+        event.type === 'play' && event.watchMs !== null ? event.watchMs / this.catalog.durationMs[vidx]! : NaN;
+      this.engagement.apply(vidx, event.type, event.ts, watchRatio);
+      if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
+      if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
+    }
+    if (event.creator !== null) {
+      if (event.type === 'follow') user.follows.add(event.creator);
+      else if (event.type === 'unfollow') user.follows.delete(event.creator);
+      else if (event.type === 'not_interested') user.notInterestedCreators.add(event.creator);
+    }
+  }
+
+  applyServed(item: ServedItem): void {
+    const vidx = this.catalog.vidx(item.video);
+    if (vidx !== undefined) this.userOrImplicit(item.user, item.ts).seen.add(vidx);
+  }
+}

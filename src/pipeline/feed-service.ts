@@ -1,0 +1,108 @@
+/**
+ * Serves feed pages: resolves the user and mode, runs the pipeline, turns the chosen candidates into items with
+ * sources and reasons, and records what was served so the next page never repeats it.
+ */
+import type { AlgorithmConfig } from '../core/algorithm.js';
+import type { FeedMode, Video } from '../core/schemas.js';
+import type { OnlineState } from '../features/online-state.js';
+import type { UserState } from '../features/user-state.js';
+import type { Store } from '../store/store.js';
+import { decodeCursor, encodeCursor, type FeedCursor } from './cursor.js';
+import { FeedPipeline, NON_PERSONALIZED, PERSONALIZED, SOURCE_NAMES, type StagePlan } from './feed-pipeline.js';
+import { followingFeed } from './following-feed.js';
+import type { FeedRequest } from './stages.js';
+
+export interface FeedItem {
+  video: Video;
+  score: number;
+  sources: string[];
+  reasons: string[];
+}
+
+export interface FeedPage {
+  mode: FeedMode;
+  items: FeedItem[];
+  cursor: string | null;
+}
+
+export interface FeedQuery {
+  n: number;
+  mode?: FeedMode | undefined;
+  cursor?: string | undefined;
+}
+
+export class FeedService {
+  private readonly pipeline = new FeedPipeline();
+
+  constructor(
+    private readonly state: OnlineState,
+    private readonly store: Store,
+    private readonly algorithm: AlgorithmConfig,
+  ) {}
+
+  /** The mode a user gets when the request names none: their setting, and chronological following for minors. */
+  defaultMode(user: UserState): FeedMode {
+    if (user.profile.settings.minor) return 'following';
+    return user.profile.settings.personalized ? 'personalized' : 'nonpersonalized';
+  }
+
+  async page(user: UserState, query: FeedQuery, now = Date.now()): Promise<FeedPage> {
+    const mode = query.mode ?? this.defaultMode(user);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
+    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm };
+    const page =
+      mode === 'following'
+        ? this.chronological(request, cursor)
+        : mode === 'nonpersonalized'
+          ? this.ranked(NON_PERSONALIZED, request, cursor?.offset ?? 0, cursor)
+          : this.ranked(PERSONALIZED, request, 0, cursor);
+    if (page.items.length > 0) {
+      for (const item of page.items) user.seen.add(this.state.catalog.vidx(item.video.id)!);
+      await this.store.recordServed(page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now })));
+    }
+    return page;
+  }
+
+  private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): FeedPage {
+    const { candidates, page } = this.pipeline.run(plan, request, offset + request.n);
+    const items: FeedItem[] = page.slice(offset).map((slot) => {
+      const mask = candidates.sourceMask[slot]!;
+      return {
+        video: this.state.catalog.videos[candidates.vidx[slot]!]!,
+        score: round(candidates.score[slot]!),
+        sources: SOURCE_NAMES.filter((_, bit) => mask & (1 << bit)),
+        reasons: plan.scorer.explain(request, candidates, slot),
+      };
+    });
+    const pageNumber = (cursor?.page ?? 0) + 1;
+    const next: FeedCursor =
+      request.mode === 'nonpersonalized'
+        ? { mode: request.mode, page: pageNumber, offset: offset + items.length }
+        : { mode: request.mode, page: pageNumber };
+    return { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next) };
+  }
+
+  private chronological(request: FeedRequest, cursor: FeedCursor | undefined): FeedPage {
+    const { catalog } = this.state;
+    const chosen = followingFeed(request, cursor?.before as [number, number] | undefined);
+    const items: FeedItem[] = chosen.map((vidx) => {
+      const video = catalog.videos[vidx]!;
+      return {
+        video,
+        score: video.createdAt,
+        sources: ['following'],
+        reasons: [`following: the newest videos of accounts you follow, in time order (${video.creator})`],
+      };
+    });
+    const last = chosen[chosen.length - 1];
+    const next: FeedCursor | null =
+      last === undefined
+        ? null
+        : { mode: 'following', page: (cursor?.page ?? 0) + 1, before: [catalog.createdAt[last]!, last] };
+    return { mode: 'following', items, cursor: next && encodeCursor(next) };
+  }
+}
+
+function round(value: number): number {
+  return Math.round(value * 10_000) / 10_000;
+}

@@ -1,0 +1,57 @@
+/**
+ * One running foryou: the store, the online state rebuilt from it, ingestion and the feed. What `foryou serve`
+ * starts and what tests and benchmarks embed.
+ */
+import { DEFAULT_ALGORITHM, type AlgorithmConfig } from '../core/algorithm.js';
+import { implicitUser, type User, type Video } from '../core/schemas.js';
+import { OnlineState } from '../features/online-state.js';
+import type { UserState } from '../features/user-state.js';
+import { EventIngest } from '../ingest/event-ingest.js';
+import { FeedService } from '../pipeline/feed-service.js';
+import { openStore } from '../store/open-store.js';
+import type { Store } from '../store/store.js';
+
+export class ForyouService {
+  readonly ingest: EventIngest;
+  readonly feed: FeedService;
+
+  private constructor(
+    readonly store: Store,
+    readonly state: OnlineState,
+    readonly algorithm: AlgorithmConfig,
+  ) {
+    this.ingest = new EventIngest(state, store);
+    this.feed = new FeedService(state, store, algorithm);
+  }
+
+  static async open(location: string, algorithm: AlgorithmConfig = DEFAULT_ALGORITHM): Promise<ForyouService> {
+    const store = openStore(location);
+    try {
+      const state = await OnlineState.rebuild(store, algorithm);
+      return new ForyouService(store, state, algorithm);
+    } catch (error) {
+      await store.close();
+      throw error;
+    }
+  }
+
+  /** Stores a video (durably) and makes it servable. */
+  async putVideo(video: Video): Promise<void> {
+    await this.store.putVideos([video]);
+    this.state.putVideo(video);
+  }
+
+  async putUser(user: User): Promise<UserState> {
+    await this.store.putUsers([user]);
+    return this.state.putUser(user);
+  }
+
+  /** The user's state; a user never seen before is created (and stored) with default settings. */
+  async userForFeed(id: string, now = Date.now()): Promise<UserState> {
+    return this.state.users.get(id) ?? (await this.putUser(implicitUser(id, now)));
+  }
+
+  async close(): Promise<void> {
+    await this.store.close();
+  }
+}
