@@ -1,0 +1,109 @@
+import Database from 'better-sqlite3';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { AcceptedEvent, User, Video } from '../../src/core/schemas.js';
+import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const temp = makeTempDir();
+afterAll(() => temp.cleanup());
+
+const video: Video = {
+  id: 'v1',
+  creator: 'alice',
+  durationMs: 12_000,
+  caption: 'a caption with ünïcödé',
+  hashtags: ['dance', 'fyp'],
+  sound: 's1',
+  language: 'de',
+  region: 'DE',
+  createdAt: 1_700_000_000_000,
+  status: 'live',
+};
+const user: User = { id: 'bob', region: 'FR', createdAt: 1_700_000_000_000, interests: ['cats'], settings: { personalized: false, minor: true } };
+const event = (id: string, overrides: Partial<AcceptedEvent> = {}): AcceptedEvent => ({
+  id,
+  user: 'bob',
+  video: 'v1',
+  creator: 'alice',
+  type: 'play',
+  ts: 1_700_000_100_000,
+  watchMs: 6000,
+  ...overrides,
+});
+
+async function collect<T>(batches: AsyncIterable<T[]>): Promise<T[]> {
+  const all: T[] = [];
+  for await (const batch of batches) all.push(...batch);
+  return all;
+}
+
+describe('SqliteStore', () => {
+  it('round-trips videos and users, and keeps them after reopening', async () => {
+    const path = join(temp.dir, 'roundtrip.db');
+    let store = new SqliteStore(path);
+    await store.putVideos([video]);
+    await store.putUsers([user]);
+    await store.close();
+    store = new SqliteStore(path);
+    expect(await store.getVideo('v1')).toEqual(video);
+    expect(await store.getUser('bob')).toEqual(user);
+    expect(await store.getVideo('nope')).toBeUndefined();
+    expect(await collect(store.scanVideos())).toEqual([video]);
+    await store.close();
+  });
+
+  it('applies each migration once and records the schema version', async () => {
+    const path = join(temp.dir, 'migrations.db');
+    await new SqliteStore(path).close();
+    await new SqliteStore(path).close();
+    const db = new Database(path, { readonly: true });
+    expect(db.prepare('SELECT version FROM schema_version').all()).toEqual(MIGRATIONS.map((_, i) => ({ version: i + 1 })));
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+  });
+
+  it('refuses a file written by a newer schema', async () => {
+    const path = join(temp.dir, 'future.db');
+    await new SqliteStore(path).close();
+    const db = new Database(path);
+    db.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, 0)').run(MIGRATIONS.length + 1);
+    db.close();
+    expect(() => new SqliteStore(path)).toThrow(/schema version/);
+  });
+
+  it('appends events idempotently and creates implicit users in the same transaction', async () => {
+    const store = new SqliteStore(join(temp.dir, 'events.db'));
+    await store.putVideos([video]);
+    const first = await store.appendEvents([event('e1'), event('e2')], [user]);
+    expect(first.inserted.map((e) => e.id)).toEqual(['e1', 'e2']);
+    expect(first.inserted[1]!.seq).toBeGreaterThan(first.inserted[0]!.seq);
+    const second = await store.appendEvents([event('e2'), event('e3'), event('e3')], []);
+    expect(second.inserted.map((e) => e.id)).toEqual(['e3']);
+    expect(second.duplicates).toBe(2);
+    expect((await collect(store.scanEvents())).map((e) => e.id)).toEqual(['e1', 'e2', 'e3']);
+    expect((await store.eventsOfUser('bob', 2)).map((e) => e.id)).toEqual(['e3', 'e2']);
+    expect(await store.getUser('bob')).toEqual(user);
+    await store.close();
+  });
+
+  it('writes nothing of a batch that fails part-way', async () => {
+    const store = new SqliteStore(join(temp.dir, 'atomic.db'));
+    const broken = event('e-broken', { user: null as unknown as string });
+    await expect(store.appendEvents([event('a1'), event('a2'), broken, event('a3')], [user])).rejects.toThrow();
+    expect((await store.counts()).events).toBe(0);
+    expect(await store.getUser('bob')).toBeUndefined();
+    await store.close();
+  });
+
+  it('writes served items behind, and has them after close', async () => {
+    const path = join(temp.dir, 'served.db');
+    let store = new SqliteStore(path);
+    await store.recordServed([{ user: 'bob', video: 'v1', ts: 1 }]);
+    await store.close();
+    store = new SqliteStore(path);
+    expect(await collect(store.scanServed())).toEqual([{ user: 'bob', video: 'v1', ts: 1 }]);
+    await store.close();
+  });
+});
