@@ -1,0 +1,196 @@
+/**
+ * The benchmark: builds a simulated world of the requested size, imports it, serves it from a real `foryou serve`
+ * process and measures ingestion, feed latency and throughput, freshness and memory over loopback HTTP.
+ * Progress goes to stderr; the result is one JSON object.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { generateEvents } from '../sim/events.js';
+import { clientEvent, writeWorldFiles } from '../sim/write-files.js';
+import { createWorld } from '../sim/world.js';
+import { runRequests } from './http-load.js';
+import { elapsedMs, percentile, processMemoryMb, round, sortedCopy } from './measure.js';
+
+const CLI = fileURLToPath(new URL('../../bin/foryou.js', import.meta.url));
+
+export interface BenchOptions {
+  videos: number;
+  users: number;
+  events: number;
+  /** Events sent over HTTP, in batches of `batchSize`. */
+  httpEvents: number;
+  batchSize: number;
+  feedRequests: number;
+  freshnessTrials: number;
+  workDir: string;
+  seed: number;
+  log: (line: string) => void;
+}
+
+export interface BenchResult {
+  videos: number;
+  users: number;
+  events: number;
+  ingestEventsPerSec: number;
+  ingestBatchP99Ms: number;
+  importEventsPerSec: number;
+  importSeconds: number;
+  startupSeconds: number;
+  feedP50Ms: number;
+  feedP99Ms: number;
+  feedPerSec: number;
+  feedConcurrency: number;
+  freshnessMs: number;
+  freshnessP50Ms: number;
+  rssMb: number;
+  peakRssMb: number;
+  machine: { cpus: number; memoryGb: number; node: string };
+  date: string;
+}
+
+export async function runBench(options: BenchOptions): Promise<BenchResult> {
+  const { log } = options;
+  rmSync(options.workDir, { recursive: true, force: true });
+  mkdirSync(options.workDir, { recursive: true });
+  const dbPath = join(options.workDir, 'bench.db');
+
+  log(`world: ${options.videos} videos, ${options.users} users, ${options.events} events`);
+  const world = createWorld({ videos: options.videos, users: options.users, seed: options.seed });
+  const files = await writeWorldFiles(world, join(options.workDir, 'world'), { events: options.events, format: 'jsonl' });
+
+  log('import: catalogue and users');
+  await runCli(['import', '--db', dbPath, '--videos', files.videos, '--users', files.users]);
+  log('import: events');
+  const importStart = process.hrtime.bigint();
+  await runCli(['import', '--db', dbPath, '--events', files.events]);
+  const importSeconds = elapsedMs(importStart) / 1000;
+
+  log('serve: starting (rebuilds the online state from the store)');
+  const startupStart = process.hrtime.bigint();
+  const server = await startServer(dbPath);
+  const startupSeconds = elapsedMs(startupStart) / 1000;
+  try {
+    const userIds = world.users.map((u) => u.id);
+
+    log(`ingest: ${options.httpEvents} events over HTTP in batches of ${options.batchSize}`);
+    const live = [...generateEvents(world, options.httpEvents, { idPrefix: 'h', seed: options.seed + 1 })].map(clientEvent);
+    const now = Date.now();
+    for (const event of live) event.ts = now;
+    const batches: string[] = [];
+    for (let i = 0; i < live.length; i += options.batchSize) {
+      batches.push(JSON.stringify({ events: live.slice(i, i + options.batchSize) }));
+    }
+    const ingest = await runRequests(batches.length, 4, (i) =>
+      fetch(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batches[i] }),
+    );
+    if (ingest.failures > 0) throw new Error(`${ingest.failures} event batches failed`);
+    const ingestEventsPerSec = (ingest.latenciesMs.length * options.batchSize) / ingest.seconds;
+
+    log(`feed: ${options.feedRequests} requests one at a time (latency)`);
+    let pick = 0;
+    const randomUser = () => userIds[(pick = (pick * 1_103_515_245 + 12_345) % 2 ** 31) % userIds.length]!;
+    const feedUrl = () => `${server.url}/v1/feed/${encodeURIComponent(randomUser())}?n=10`;
+    await runRequests(200, 1, () => fetch(feedUrl())); // warm-up
+    const sequential = await runRequests(options.feedRequests, 1, () => fetch(feedUrl()));
+    if (sequential.failures > 0) throw new Error(`${sequential.failures} feed requests failed`);
+    const latencies = sortedCopy(sequential.latenciesMs);
+
+    const concurrency = 16;
+    log(`feed: ${options.feedRequests} requests, ${concurrency} at a time (throughput)`);
+    const parallel = await runRequests(options.feedRequests, concurrency, () => fetch(feedUrl()));
+    if (parallel.failures > 0) throw new Error(`${parallel.failures} feed requests failed`);
+
+    log(`freshness: ${options.freshnessTrials} follow → next feed trials`);
+    const freshness = sortedCopy(await measureFreshness(server.url, world.users.map((u) => u.id), creatorsWithVideos(world), options.freshnessTrials));
+
+    const memory = processMemoryMb(server.child.pid!);
+    return {
+      videos: options.videos,
+      users: options.users,
+      events: options.events,
+      ingestEventsPerSec: Math.round(ingestEventsPerSec),
+      ingestBatchP99Ms: round(percentile(sortedCopy(ingest.latenciesMs), 99)),
+      importEventsPerSec: Math.round(files.counts.events / importSeconds),
+      importSeconds: round(importSeconds),
+      startupSeconds: round(startupSeconds),
+      feedP50Ms: round(percentile(latencies, 50)),
+      feedP99Ms: round(percentile(latencies, 99)),
+      feedPerSec: Math.round(parallel.latenciesMs.length / parallel.seconds),
+      feedConcurrency: concurrency,
+      freshnessMs: round(percentile(freshness, 99)),
+      freshnessP50Ms: round(percentile(freshness, 50)),
+      rssMb: memory.rssMb,
+      peakRssMb: memory.peakRssMb,
+      machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
+      date: new Date().toISOString(),
+    };
+  } finally {
+    server.child.kill('SIGTERM');
+    await server.exited;
+  }
+}
+
+function creatorsWithVideos(world: ReturnType<typeof createWorld>): string[] {
+  return [...new Set(world.videos.filter((v) => v.status === 'live').map((v) => v.creator))];
+}
+
+/**
+ * Freshness: a user follows a creator; the time from the event's acknowledgement until a feed answer shows a video
+ * of that creator from the `following` source.
+ */
+async function measureFreshness(url: string, users: string[], creators: string[], trials: number): Promise<number[]> {
+  const results: number[] = [];
+  for (let trial = 0; trial < trials; trial++) {
+    const user = `fresh-${trial}-${users[trial % users.length]}`;
+    const creator = creators[(trial * 7919) % creators.length]!;
+    const response = await fetch(`${url}/v1/events`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ events: [{ id: `fresh-${trial}`, user, creator, type: 'follow' }] }),
+    });
+    if (!response.ok) throw new Error(`follow failed: ${await response.text()}`);
+    await response.arrayBuffer();
+    const acknowledged = process.hrtime.bigint();
+    for (let attempt = 0; attempt < 1000; attempt++) {
+      const page = (await (await fetch(`${url}/v1/feed/${encodeURIComponent(user)}?n=10`)).json()) as {
+        items: Array<{ video: { creator: string }; sources: string[] }>;
+      };
+      if (page.items.some((item) => item.video.creator === creator && item.sources.includes('following'))) {
+        results.push(elapsedMs(acknowledged));
+        break;
+      }
+    }
+  }
+  return results;
+}
+
+async function runCli(args: string[]): Promise<void> {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
+  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  if (code !== 0) throw new Error(`foryou ${args[0]} exited with ${code}`);
+}
+
+async function startServer(dbPath: string): Promise<{ url: string; child: ChildProcess; exited: Promise<unknown> }> {
+  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk) => {
+      out += chunk;
+      const match = /serving (http:\/\/\S+)/.exec(out);
+      if (match) resolve(match[1]!);
+    });
+    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+  });
+  return { url, child, exited };
+}
+
+export function writeResult(result: BenchResult, dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `bench-${result.videos}v-${result.users}u-${result.events}e.json`);
+  writeFileSync(file, JSON.stringify(result, null, 2) + '\n');
+  return file;
+}
