@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawnServer } from '../helpers/server-process.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const temp = makeTempDir();
+afterAll(() => temp.cleanup());
+const CLI = fileURLToPath(new URL('../../bin/foryou.js', import.meta.url));
+
+describe('foryou serve --demo', () => {
+  it('creates the demo catalogue once and serves the demo user a feed with reasons', async () => {
+    const db = join(temp.dir, 'demo.db');
+    const first = await spawnServer(['--db', db, '--demo']);
+    const health = await fetch(`${first.url}/healthz`);
+    expect(health.status).toBe(200);
+    const { videos, users } = await health.json();
+    expect(videos).toBeGreaterThan(1000);
+    const feed = await (await fetch(`${first.url}/v1/feed/demo?n=10`)).json();
+    expect(feed.items).toHaveLength(10);
+    for (const item of feed.items) expect(item.reasons.length).toBeGreaterThan(0);
+    const page = await (await fetch(`${first.url}/`)).text();
+    expect(page).toContain('"demo"');
+    first.child.kill('SIGTERM');
+    await first.exited;
+
+    const second = await spawnServer(['--db', db, '--demo']);
+    const again = await (await fetch(`${second.url}/healthz`)).json();
+    expect(again).toMatchObject({ videos, users });
+    second.child.kill('SIGTERM');
+    await second.exited;
+  });
+
+  it('answers --help through the package bin', () => {
+    const help = execFileSync(process.execPath, [CLI, '--help'], { encoding: 'utf8' });
+    for (const command of ['serve', 'import', 'simulate', 'bench']) expect(help).toContain(command);
+  });
+
+  it('refuses a bad port with a message and a non-zero exit', () => {
+    let failure: { status: number; stderr: string } | undefined;
+    try {
+      execFileSync(process.execPath, [CLI, 'serve', '--port', 'abc', '--db', join(temp.dir, 'x.db')], { encoding: 'utf8', stdio: 'pipe' });
+    } catch (error) {
+      failure = error as { status: number; stderr: string };
+    }
+    expect(failure?.status).toBe(1);
+    expect(failure?.stderr).toMatch(/--port/);
+  });
+});
