@@ -29,8 +29,14 @@ export function acceptEvents(events: readonly Event[], catalog: CatalogLookup, n
   return { accepted, problems };
 }
 
+/** Clients' clocks drift; an event further in the future than this is a bug (e.g. microseconds), not drift. */
+export const MAX_CLOCK_SKEW_MS = 10 * 60 * 1000;
+
 /** Returns the accepted event, or the field that makes it refused and why. */
 export function acceptEvent(event: Event, catalog: CatalogLookup, now: number): AcceptedEvent | FieldProblem {
+  if (event.ts !== undefined && event.ts > now + MAX_CLOCK_SKEW_MS) {
+    return { field: 'ts', message: 'lies in the future (more than 10 minutes ahead of the server clock)' };
+  }
   let creator: string | null = event.creator ?? null;
   if (event.video !== undefined) {
     const videoCreator = catalog.creatorOfVideo(event.video);

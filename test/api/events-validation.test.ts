@@ -94,6 +94,12 @@ describe('POST /v1/events refuses bad input and writes nothing', () => {
     expect(await storedEvents()).toBe(0);
   });
 
+  it('refuses a timestamp in the future', async () => {
+    const body = await expectRefused(await postJson(`${server.url}/v1/events`, { events: [{ ...good('future'), ts: Date.now() + 86_400_000 }] }), 400);
+    expect(body.problems).toEqual([expect.objectContaining({ index: 0, field: 'ts' })]);
+    expect(await storedEvents()).toBe(0);
+  });
+
   it('refuses a timestamp in seconds instead of milliseconds', async () => {
     const body = await expectRefused(await postJson(`${server.url}/v1/events`, { events: [{ ...good('sec'), ts: 1_700_000_000 }] }), 400);
     expect(body.problems).toEqual([expect.objectContaining({ index: 0, field: 'ts' })]);
