@@ -1,0 +1,50 @@
+/**
+ * Fills the ranker's input for a (user, video) pair from the online state: ids for the embedding tables and the
+ * dense context features. Reads typed-array columns only; writes into the caller's reused RankerInput.
+ */
+import { DENSE_INDEX as D, type RankerInput } from '../models/online/ranker-input.js';
+import type { OnlineState } from './online-state.js';
+import type { UserState } from './user-state.js';
+
+const HOUR_MS = 3_600_000;
+const POSITIVE = new Set(['like', 'share', 'comment']);
+
+export function fillRankerInput(state: OnlineState, user: UserState, vidx: number, now: number, input: RankerInput): void {
+  const { catalog, engagement } = state;
+  const video = catalog.videos[vidx]!;
+  input.user = user.profile.id;
+  input.video = video.id;
+  input.creator = video.creator;
+  input.sound = video.sound;
+  input.hashtags = video.hashtags;
+  const dense = input.dense;
+  const plays = engagement.plays[vidx]!;
+  dense[D.videoAge] = Math.log1p(Math.max(0, now - catalog.createdAt[vidx]!) / HOUR_MS) / 5;
+  dense[D.completionRate] = (engagement.finishes[vidx]! + 1) / (plays + 4);
+  dense[D.likeRate] = engagement.likeRate(vidx);
+  dense[D.meanWatchRatio] = Math.min(engagement.meanWatchRatio(vidx), 3);
+  dense[D.popularity] = Math.log1p(plays) / 10;
+  dense[D.topicMatch] = topicMatch(state, user, video.hashtags);
+  dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
+  dense[D.duration] = Math.log(Math.max(1, catalog.durationMs[vidx]! / 1000)) / 5;
+  dense[D.retrievalScore] = 0;
+}
+
+/** Share of the user's recent positive engagements (finished plays, likes, shares, comments) on these hashtags. */
+function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
+  let positives = 0;
+  let matches = 0;
+  for (const recent of user.recent) {
+    const positive = POSITIVE.has(recent.type) || (recent.type === 'play' && recent.watchRatio >= 0.8);
+    if (!positive) continue;
+    positives++;
+    const tags = state.catalog.videos[recent.vidx]!.hashtags;
+    for (const tag of hashtags) {
+      if (tags.includes(tag)) {
+        matches++;
+        break;
+      }
+    }
+  }
+  return positives === 0 ? 0 : matches / positives;
+}

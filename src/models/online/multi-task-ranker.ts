@@ -1,0 +1,288 @@
+/**
+ * The online multi-task ranker. For a (user, video) pair it predicts every head in HEADS from
+ *   z = u ⊙ (v + c + s + mean(h))      (user vector times the item's video, creator, sound and hashtag vectors)
+ *   logit_k = b_k + A_k · z + W_k · x   (per-head weights over the shared interaction z and the dense context x)
+ * and learns from every event at once with Adagrad. Ids below the embedding tables' frequency filter have no vector
+ * of their own, so a new video is scored through its creator, sound and hashtags until it has been seen enough.
+ */
+import { EmbeddingTable, type EmbeddingTableOptions, type EmbeddingTableSnapshot } from './embedding-table.js';
+import { DELAYED_HEADS, HEAD_COUNT, HEADS, MAX_WATCH_RATIO_TARGET, REGRESSION_HEADS } from './heads.js';
+import { DENSE_COUNT, type RankerInput } from './ranker-input.js';
+
+export interface RankerOptions {
+  dim: number;
+  learningRate: number;
+  /** L2 pull on embedding vectors per update. */
+  l2: number;
+  /** Frequency filter and expiry of the embedding tables. */
+  minOccurrences: number;
+  ttlMs: number;
+  seed: number;
+}
+
+export const DEFAULT_RANKER_OPTIONS: RankerOptions = {
+  dim: 16,
+  learningRate: 0.05,
+  l2: 1e-5,
+  minOccurrences: 2,
+  ttlMs: 30 * 24 * 3600 * 1000,
+  seed: 1,
+};
+
+const ADAGRAD_EPSILON = 1e-6;
+const TABLES = ['users', 'videos', 'creators', 'sounds', 'hashtags'] as const;
+type TableName = (typeof TABLES)[number];
+
+export interface RankerSnapshot {
+  options: RankerOptions;
+  bias: number[];
+  biasAccumulator: number[];
+  interaction: Float32Array;
+  interactionAccumulator: Float32Array;
+  dense: Float32Array;
+  denseAccumulator: Float32Array;
+  tables: Record<TableName, EmbeddingTableSnapshot>;
+  updates: number;
+}
+
+const IS_REGRESSION = Uint8Array.from(HEADS, (h) => (REGRESSION_HEADS.has(h) ? 1 : 0));
+const IS_DELAYED = Uint8Array.from(HEADS, (h) => (DELAYED_HEADS.has(h) ? 1 : 0));
+
+export class MultiTaskRanker {
+  readonly dim: number;
+  readonly tables: Record<TableName, EmbeddingTable>;
+  private readonly bias = new Float64Array(HEAD_COUNT);
+  private readonly biasAccumulator = new Float64Array(HEAD_COUNT);
+  /** HEAD_COUNT × dim */
+  private readonly interaction: Float32Array;
+  private readonly interactionAccumulator: Float32Array;
+  /** HEAD_COUNT × DENSE_COUNT */
+  private readonly dense: Float32Array;
+  private readonly denseAccumulator: Float32Array;
+  /** Events learned from. */
+  updates = 0;
+
+  // Scratch space, reused by every call: no allocation per candidate.
+  private readonly item: Float32Array;
+  private readonly user: Float32Array;
+  private readonly z: Float32Array;
+  private readonly zGradient: Float32Array;
+  private readonly logits = new Float64Array(HEAD_COUNT);
+  private readonly errors = new Float64Array(HEAD_COUNT);
+  private hashtagSlots = new Int32Array(64);
+
+  constructor(readonly options: RankerOptions = DEFAULT_RANKER_OPTIONS) {
+    this.dim = options.dim;
+    const tableOptions = (seed: number): EmbeddingTableOptions => ({
+      dim: options.dim,
+      minOccurrences: options.minOccurrences,
+      ttlMs: options.ttlMs,
+      initScale: 0.1,
+      seed: options.seed * 31 + seed,
+    });
+    this.tables = {
+      users: new EmbeddingTable(tableOptions(1)),
+      videos: new EmbeddingTable(tableOptions(2)),
+      // Creators, sounds and hashtags are the fallback of new videos: they get vectors from the first sighting.
+      creators: new EmbeddingTable({ ...tableOptions(3), minOccurrences: 1 }),
+      sounds: new EmbeddingTable({ ...tableOptions(4), minOccurrences: 1 }),
+      hashtags: new EmbeddingTable({ ...tableOptions(5), minOccurrences: 1 }),
+    };
+    this.interaction = new Float32Array(HEAD_COUNT * options.dim).fill(0.1);
+    this.interactionAccumulator = new Float32Array(HEAD_COUNT * options.dim);
+    this.dense = new Float32Array(HEAD_COUNT * DENSE_COUNT);
+    this.denseAccumulator = new Float32Array(HEAD_COUNT * DENSE_COUNT);
+    this.item = new Float32Array(options.dim);
+    this.user = new Float32Array(options.dim);
+    this.z = new Float32Array(options.dim);
+    this.zGradient = new Float32Array(options.dim);
+  }
+
+  /** Writes the predictions of every head into `out` (length HEAD_COUNT). */
+  predict(input: RankerInput, out: Float64Array): void {
+    this.forward(input, false, 0);
+    for (let k = 0; k < HEAD_COUNT; k++) out[k] = this.output(k, this.logits[k]!);
+  }
+
+  /**
+   * Learns from one labelled observation: `mask[k]` = 1 where `labels[k]` is known. Predictions made just before
+   * (progressive validation) can be read from `before` when given.
+   */
+  learn(input: RankerInput, labels: Float64Array, mask: Uint8Array, now: number, before?: Float64Array): void {
+    this.forward(input, true, now);
+    const lr = this.options.learningRate;
+    const dim = this.dim;
+    let any = false;
+    for (let k = 0; k < HEAD_COUNT; k++) {
+      const logit = this.logits[k]!;
+      if (before) before[k] = this.output(k, logit);
+      if (mask[k] !== 1) {
+        this.errors[k] = 0;
+        continue;
+      }
+      any = true;
+      const error =
+        IS_REGRESSION[k] === 1
+          ? clamp(logit, -1, MAX_WATCH_RATIO_TARGET + 1) - Math.min(labels[k]!, MAX_WATCH_RATIO_TARGET)
+          : sigmoid(logit) - labels[k]!;
+      this.errors[k] = error;
+    }
+    if (!any) return;
+    this.updates++;
+
+    // Gradient with respect to z, from the interaction weights before they move.
+    const zGradient = this.zGradient;
+    zGradient.fill(0);
+    for (let k = 0; k < HEAD_COUNT; k++) {
+      const error = this.errors[k]!;
+      if (error === 0) continue;
+      const base = k * dim;
+      for (let j = 0; j < dim; j++) zGradient[j]! += error * this.interaction[base + j]!;
+    }
+
+    for (let k = 0; k < HEAD_COUNT; k++) {
+      const error = this.errors[k]!;
+      if (error === 0) continue;
+      this.biasAccumulator[k]! += error * error;
+      this.bias[k]! -= (lr * error) / (Math.sqrt(this.biasAccumulator[k]!) + ADAGRAD_EPSILON);
+      const base = k * dim;
+      for (let j = 0; j < dim; j++) {
+        const g = error * this.z[j]!;
+        if (g === 0) continue;
+        this.interactionAccumulator[base + j]! += g * g;
+        this.interaction[base + j]! -= (lr * g) / (Math.sqrt(this.interactionAccumulator[base + j]!) + ADAGRAD_EPSILON);
+      }
+      const denseBase = k * DENSE_COUNT;
+      for (let i = 0; i < DENSE_COUNT; i++) {
+        const g = error * input.dense[i]!;
+        if (g === 0) continue;
+        this.denseAccumulator[denseBase + i]! += g * g;
+        this.dense[denseBase + i]! -= (lr * g) / (Math.sqrt(this.denseAccumulator[denseBase + i]!) + ADAGRAD_EPSILON);
+      }
+    }
+
+    // Embeddings: ∂/∂u = zGradient ⊙ item; ∂/∂(each item part) = zGradient ⊙ u (hashtags share the mean's gradient).
+    this.updateVector(this.tables.users, this.slots.user, this.item, 1);
+    this.updateVector(this.tables.videos, this.slots.video, this.user, 1);
+    this.updateVector(this.tables.creators, this.slots.creator, this.user, 1);
+    this.updateVector(this.tables.sounds, this.slots.sound, this.user, 1);
+    const hashtagCount = this.slots.hashtagCount;
+    for (let h = 0; h < hashtagCount; h++) {
+      this.updateVector(this.tables.hashtags, this.hashtagSlots[h]!, this.user, 1 / hashtagCount);
+    }
+  }
+
+  /** Frees vectors of ids unseen for the configured time; returns how many were expired per table. */
+  expire(now: number): Record<TableName, number> {
+    const expired = {} as Record<TableName, number>;
+    for (const name of TABLES) expired[name] = this.tables[name].expire(now);
+    return expired;
+  }
+
+  snapshot(): RankerSnapshot {
+    const tables = {} as Record<TableName, EmbeddingTableSnapshot>;
+    for (const name of TABLES) tables[name] = this.tables[name].snapshot();
+    return {
+      options: { ...this.options },
+      bias: Array.from(this.bias),
+      biasAccumulator: Array.from(this.biasAccumulator),
+      interaction: this.interaction.slice(),
+      interactionAccumulator: this.interactionAccumulator.slice(),
+      dense: this.dense.slice(),
+      denseAccumulator: this.denseAccumulator.slice(),
+      tables,
+      updates: this.updates,
+    };
+  }
+
+  static restore(snapshot: RankerSnapshot): MultiTaskRanker {
+    const ranker = new MultiTaskRanker(snapshot.options);
+    ranker.bias.set(snapshot.bias);
+    ranker.biasAccumulator.set(snapshot.biasAccumulator);
+    ranker.interaction.set(snapshot.interaction);
+    ranker.interactionAccumulator.set(snapshot.interactionAccumulator);
+    ranker.dense.set(snapshot.dense);
+    ranker.denseAccumulator.set(snapshot.denseAccumulator);
+    for (const name of TABLES) (ranker.tables as Record<TableName, EmbeddingTable>)[name] = EmbeddingTable.restore(snapshot.tables[name]);
+    ranker.updates = snapshot.updates;
+    return ranker;
+  }
+
+  private readonly slots = { user: -1, video: -1, creator: -1, sound: -1, hashtagCount: 0 };
+
+  /** Resolves slots (touching ids when learning), builds user, item and z, and computes every head's logit. */
+  private forward(input: RankerInput, touch: boolean, now: number): void {
+    const { users, videos, creators, sounds, hashtags } = this.tables;
+    const slots = this.slots;
+    slots.user = touch ? users.touch(input.user, now) : users.slotOf(input.user);
+    slots.video = touch ? videos.touch(input.video, now) : videos.slotOf(input.video);
+    slots.creator = touch ? creators.touch(input.creator, now) : creators.slotOf(input.creator);
+    slots.sound = input.sound === undefined ? -1 : touch ? sounds.touch(input.sound, now) : sounds.slotOf(input.sound);
+    const tags = input.hashtags;
+    if (tags.length > this.hashtagSlots.length) this.hashtagSlots = new Int32Array(tags.length * 2);
+    let hashtagCount = 0;
+    for (let h = 0; h < tags.length; h++) {
+      const slot = touch ? hashtags.touch(tags[h]!, now) : hashtags.slotOf(tags[h]!);
+      if (slot >= 0) this.hashtagSlots[hashtagCount++] = slot;
+    }
+    slots.hashtagCount = hashtagCount;
+
+    const dim = this.dim;
+    const item = this.item;
+    const user = this.user;
+    item.fill(0);
+    user.fill(0);
+    addVector(item, videos.vectors, slots.video, dim, 1);
+    addVector(item, creators.vectors, slots.creator, dim, 1);
+    addVector(item, sounds.vectors, slots.sound, dim, 1);
+    for (let h = 0; h < hashtagCount; h++) addVector(item, hashtags.vectors, this.hashtagSlots[h]!, dim, 1 / hashtagCount);
+    addVector(user, users.vectors, slots.user, dim, 1);
+    const z = this.z;
+    for (let j = 0; j < dim; j++) z[j] = user[j]! * item[j]!;
+
+    for (let k = 0; k < HEAD_COUNT; k++) {
+      let logit = this.bias[k]!;
+      const base = k * dim;
+      for (let j = 0; j < dim; j++) logit += this.interaction[base + j]! * z[j]!;
+      const denseBase = k * DENSE_COUNT;
+      for (let i = 0; i < DENSE_COUNT; i++) logit += this.dense[denseBase + i]! * input.dense[i]!;
+      this.logits[k] = logit;
+    }
+  }
+
+  private output(k: number, logit: number): number {
+    if (IS_REGRESSION[k] === 1) return clamp(logit, 0, MAX_WATCH_RATIO_TARGET);
+    const p = sigmoid(logit);
+    // Fake-negative calibration: the head learned rate / (1 + rate).
+    return IS_DELAYED[k] === 1 ? Math.min(1, p / (1 - p)) : p;
+  }
+
+  private updateVector(table: EmbeddingTable, slot: number, other: Float32Array, share: number): void {
+    if (slot < 0) return;
+    const lr = this.options.learningRate;
+    const l2 = this.options.l2;
+    const base = slot * this.dim;
+    const vectors = table.vectors;
+    const accumulators = table.accumulators;
+    for (let j = 0; j < this.dim; j++) {
+      const g = this.zGradient[j]! * other[j]! * share + l2 * vectors[base + j]!;
+      if (g === 0) continue;
+      accumulators[base + j]! += g * g;
+      vectors[base + j]! -= (lr * g) / (Math.sqrt(accumulators[base + j]!) + ADAGRAD_EPSILON);
+    }
+  }
+}
+
+function addVector(into: Float32Array, vectors: Float32Array, slot: number, dim: number, scale: number): void {
+  if (slot < 0) return;
+  const base = slot * dim;
+  for (let j = 0; j < dim; j++) into[j]! += vectors[base + j]! * scale;
+}
+
+function sigmoid(x: number): number {
+  return 1 / (1 + Math.exp(-x));
+}
+
+function clamp(x: number, low: number, high: number): number {
+  return x < low ? low : x > high ? high : x;
+}

@@ -1,0 +1,43 @@
+/**
+ * One (user, video) pair as the ranker sees it: ids for the embedding tables and a few dense context features.
+ * Callers reuse one instance per thread and overwrite it per candidate, so scoring allocates nothing.
+ */
+export const DENSE_FEATURES = [
+  'bias',
+  /** log(1 + age in hours) / 5 */
+  'videoAge',
+  /** smoothed share of plays that finished */
+  'completionRate',
+  /** smoothed likes per play */
+  'likeRate',
+  /** smoothed mean watch ratio */
+  'meanWatchRatio',
+  /** log(1 + plays) / 10 */
+  'popularity',
+  /** share of the user's recent positive engagements that share a hashtag with the video */
+  'topicMatch',
+  /** 1 when the user follows the creator */
+  'followsCreator',
+  /** log(duration in seconds) / 5 */
+  'duration',
+  /** the batch retrieval model's affinity for the pair, when one is loaded (warm start) */
+  'retrievalScore',
+] as const;
+export type DenseFeature = (typeof DENSE_FEATURES)[number];
+export const DENSE_COUNT = DENSE_FEATURES.length;
+export const DENSE_INDEX: Readonly<Record<DenseFeature, number>> = Object.fromEntries(
+  DENSE_FEATURES.map((f, i) => [f, i]),
+) as Record<DenseFeature, number>;
+
+export class RankerInput {
+  user = '';
+  video = '';
+  creator = '';
+  sound: string | undefined;
+  hashtags: readonly string[] = [];
+  readonly dense = new Float32Array(DENSE_COUNT);
+
+  constructor() {
+    this.dense[DENSE_INDEX.bias] = 1;
+  }
+}
