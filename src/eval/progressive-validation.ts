@@ -47,7 +47,7 @@ export function progressiveValidation(
   events: readonly AcceptedEvent[],
   options: ProgressiveOptions,
 ): ProgressiveReport {
-  const state = new OnlineState(DEFAULT_ALGORITHM);
+  const state = new OnlineState(DEFAULT_ALGORITHM, { learn: false });
   for (const video of videos) state.putVideo(video);
   for (const user of users) state.putUser(user);
   const likedLater = new Set<string>();

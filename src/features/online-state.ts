@@ -6,6 +6,7 @@ import type { AlgorithmConfig } from '../core/algorithm.js';
 import { implicitUser, type AcceptedEvent, type EventType, type User, type Video } from '../core/schemas.js';
 import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
+import { OnlineLearner } from './online-learner.js';
 import { RecencyIndex } from './recency-index.js';
 import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
@@ -31,8 +32,14 @@ export class OnlineState implements CatalogLookup {
   readonly users = new UserDirectory();
   readonly trending: TrendingIndex;
   readonly recency: RecencyIndex;
+  /** Absent when the caller trains its own ranker (progressive validation). */
+  readonly learner: OnlineLearner | undefined;
 
-  constructor(readonly algorithm: AlgorithmConfig) {
+  constructor(
+    readonly algorithm: AlgorithmConfig,
+    options: { learn?: boolean } = {},
+  ) {
+    this.learner = options.learn === false ? undefined : new OnlineLearner();
     this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
@@ -75,7 +82,10 @@ export class OnlineState implements CatalogLookup {
     const vidx = event.video === null ? undefined : this.catalog.vidx(event.video);
     if (vidx !== undefined) {
       const watchRatio =
-        event.type === 'play' && event.watchMs !== null ? event.watchMs / this.catalog.durationMs[vidx]! : NaN;
+        (event.type === 'play' || event.type === 'skip') && event.watchMs !== null
+          ? event.watchMs / this.catalog.durationMs[vidx]!
+          : NaN;
+      this.learner?.observe(this, event, vidx, watchRatio);
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });

@@ -4,13 +4,8 @@
  * stage contract stays.
  */
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
+import { formatCount, sourceReasons, type SourceBits } from './source-reasons.js';
 import type { FeedRequest, Scorer } from './stages.js';
-
-export interface SourceBits {
-  following: number;
-  trending: number;
-  fresh: number;
-}
 
 export class EngagementScorer implements Scorer {
   readonly name = 'engagement-scorer';
@@ -43,39 +38,16 @@ export class EngagementScorer implements Scorer {
   }
 
   explain(request: FeedRequest, candidates: CandidateSet, slot: number): string[] {
-    const { engagement, catalog } = request.state;
-    const weights = request.algorithm.scoreWeights;
+    const { engagement } = request.state;
     const vidx = candidates.vidx[slot]!;
-    const video = catalog.videos[vidx]!;
-    const mask = candidates.sourceMask[slot]!;
-    const reasons: Array<[number, string]> = [];
-    const trendValue = engagement.trendingValue(vidx, request.now);
-    if (trendValue >= 0.5) {
-      const where = video.region === request.user.profile.region ? `in ${video.region}` : 'across regions';
-      reasons.push([
-        weights.trending * (Math.log1p(trendValue) / this.maxLogTrend),
-        `trending: popular ${where} right now (${formatCount(trendValue)} recent weighted engagements)`,
-      ]);
-    }
-    if (mask & (1 << this.bits.fresh)) {
-      reasons.push([
-        weights.fresh * candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]!,
-        `fresh: new video, posted ${formatAge(request.now - video.createdAt)} ago`,
-      ]);
-    }
-    if (mask & (1 << this.bits.following)) {
-      reasons.push([weights.following, `following: from ${video.creator}, whom you follow`]);
-    }
+    const reasons = sourceReasons(request, candidates, slot, this.bits);
     const plays = engagement.plays[vidx]!;
     if (plays >= 3) {
       const watched = Math.round(100 * Math.min(1, engagement.watchRatioSum[vidx]! / plays));
-      reasons.push([
-        weights.quality * quality(request, vidx),
-        `quality: viewers watch ${watched}% of it on average over ${formatCount(plays)} plays`,
-      ]);
+      reasons.push(`quality: viewers watch ${watched}% of it on average over ${formatCount(plays)} plays`);
     }
-    if (reasons.length === 0) reasons.push([0, 'catalogue: one of the newest videos you have not seen yet']);
-    return reasons.sort((a, b) => b[0] - a[0]).map(([, text]) => text);
+    if (reasons.length === 0) reasons.push('catalogue: one of the newest videos you have not seen yet');
+    return reasons;
   }
 }
 
@@ -86,14 +58,3 @@ function quality(request: FeedRequest, vidx: number): number {
   return 0.7 * watch + 0.3 * likes;
 }
 
-function formatCount(value: number): string {
-  return value >= 1000 ? `${(value / 1000).toFixed(1)}k` : String(Math.round(value));
-}
-
-function formatAge(ms: number): string {
-  const minutes = Math.max(1, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.round(minutes / 60);
-  if (hours < 48) return `${hours} h`;
-  return `${Math.round(hours / 24)} days`;
-}

@@ -6,6 +6,7 @@ import { CandidateSet } from './candidates.js';
 import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
 import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
+import { ValueScorer } from './value-scorer.js';
 import { FollowingSource } from './sources/following-source.js';
 import { FreshSource } from './sources/fresh-source.js';
 import { TrendingSource } from './sources/trending-source.js';
@@ -22,7 +23,8 @@ export interface StagePlan {
   reRanker: ReRanker;
 }
 
-const scorer = new EngagementScorer(BITS);
+const popularityScorer = new EngagementScorer(BITS);
+const valueScorer = new ValueScorer(BITS);
 const reRanker = new DiversityReRanker();
 const catalogue = new FreshSource(BITS.catalogue, true);
 
@@ -30,7 +32,7 @@ export const PERSONALIZED: StagePlan = {
   sources: [new FollowingSource(BITS.following), new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],
   backfill: [catalogue],
   filters: [liveFilter, seenFilter, creatorFilter],
-  scorer,
+  scorer: valueScorer,
   reRanker,
 };
 
@@ -39,7 +41,7 @@ export const NON_PERSONALIZED: StagePlan = {
   sources: [new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],
   backfill: [],
   filters: [liveFilter],
-  scorer,
+  scorer: popularityScorer,
   reRanker,
 };
 

@@ -44,8 +44,11 @@ describe('GET /v1/feed/:user', () => {
       expect(item.reasons.every((r) => typeof r === 'string' && r.length > 10)).toBe(true);
       expect(Number.isFinite(item.score)).toBe(true);
     }
-    expect(page.items.some((item) => item.sources.includes('trending'))).toBe(true);
+    expect(page.items.some((item) => item.reasons.some((r) => r.startsWith('value-scorer: ')))).toBe(true);
     expect(typeof page.cursor).toBe('string');
+    // The non-personalised feed ranks by popularity: the engaged-with videos lead it.
+    const popular = await feed('reader2', 'n=10&mode=nonpersonalized');
+    expect(popular.items.filter((item) => item.sources.includes('trending')).length).toBeGreaterThanOrEqual(5);
   });
 
   it('never repeats a video while paging through the whole catalogue, and never serves removed or pending videos', async () => {

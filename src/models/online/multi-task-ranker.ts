@@ -30,6 +30,21 @@ export const DEFAULT_RANKER_OPTIONS: RankerOptions = {
 };
 
 const ADAGRAD_EPSILON = 1e-6;
+/**
+ * What an untrained ranker predicts: typical short-video rates, so a cold model ranks by the dense context instead
+ * of claiming every head is a coin toss. Regression heads start at this value; probabilities at this rate.
+ */
+const PRIOR: Readonly<Record<(typeof HEADS)[number], number>> = {
+  play: 0.7,
+  watchRatio: 0.5,
+  finish: 0.3,
+  like: 0.05,
+  share: 0.01,
+  comment: 0.01,
+  follow: 0.005,
+  skip: 0.3,
+  notInterested: 0.005,
+};
 const TABLES = ['users', 'videos', 'creators', 'sounds', 'hashtags'] as const;
 type TableName = (typeof TABLES)[number];
 
@@ -88,6 +103,12 @@ export class MultiTaskRanker {
       sounds: new EmbeddingTable({ ...tableOptions(4), minOccurrences: 1 }),
       hashtags: new EmbeddingTable({ ...tableOptions(5), minOccurrences: 1 }),
     };
+    HEADS.forEach((head, k) => {
+      const rate = PRIOR[head];
+      // Delayed heads learn rate / (1 + rate); probability heads start at log-odds, regression at the value.
+      const p = IS_DELAYED[k] === 1 ? rate / (1 + rate) : rate;
+      this.bias[k] = IS_REGRESSION[k] === 1 ? rate : Math.log(p / (1 - p));
+    });
     this.interaction = new Float32Array(HEAD_COUNT * options.dim).fill(0.1);
     this.interactionAccumulator = new Float32Array(HEAD_COUNT * options.dim);
     this.dense = new Float32Array(HEAD_COUNT * DENSE_COUNT);

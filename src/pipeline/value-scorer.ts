@@ -1,0 +1,83 @@
+/**
+ * The personalised scorer: the online ranker predicts every head for this user and candidate, and the value of
+ * showing it is Σ weight × prediction with the weights of the active algorithm config. Reasons name the
+ * predictions that contributed most.
+ */
+import { HEAD_COUNT, HEADS, type Head } from '../models/online/heads.js';
+import { RankerInput } from '../models/online/ranker-input.js';
+import { fillRankerInput } from '../features/ranker-features.js';
+import { MAX_SOURCES, type CandidateSet } from './candidates.js';
+import { sourceReasons, type SourceBits } from './source-reasons.js';
+import type { FeedRequest, Scorer } from './stages.js';
+
+const PHRASES: Record<Head, (p: number) => string> = {
+  play: (p) => `${percent(p)} chance you watch it`,
+  watchRatio: (p) => `you would likely watch ${percent(Math.min(p, 3))} of its length`,
+  finish: (p) => `${percent(p)} chance you watch it to the end`,
+  like: (p) => `${percent(p)} chance you like it`,
+  share: (p) => `${percent(p)} chance you share it`,
+  comment: (p) => `${percent(p)} chance you comment`,
+  follow: (p) => `${percent(p)} chance you follow the creator`,
+  skip: (p) => `${percent(p)} chance you skip it`,
+  notInterested: (p) => `${percent(p)} chance you mark it not interested`,
+};
+
+export class ValueScorer implements Scorer {
+  readonly name = 'value-scorer';
+  private readonly input = new RankerInput();
+  private readonly predictions = new Float64Array(HEAD_COUNT);
+  private readonly weights = new Float64Array(HEAD_COUNT);
+  /** Per-candidate predictions of the last request, kept for explanations: slot × HEAD_COUNT. */
+  private lastPredictions = new Float64Array(1024 * HEAD_COUNT);
+
+  constructor(private readonly bits: SourceBits) {}
+
+  score(request: FeedRequest, candidates: CandidateSet): void {
+    const ranker = request.state.learner!.ranker;
+    const valueWeights = request.algorithm.valueWeights;
+    const boosts = request.algorithm.sourceBoosts;
+    for (let k = 0; k < HEAD_COUNT; k++) this.weights[k] = valueWeights[HEADS[k]!];
+    if (this.lastPredictions.length < candidates.size * HEAD_COUNT) {
+      this.lastPredictions = new Float64Array(candidates.size * HEAD_COUNT * 2);
+    }
+    for (let slot = 0; slot < candidates.size; slot++) {
+      if (candidates.kept[slot] === 0) continue;
+      fillRankerInput(request.state, request.user, candidates.vidx[slot]!, request.now, this.input);
+      ranker.predict(this.input, this.predictions);
+      let value = 0;
+      for (let k = 0; k < HEAD_COUNT; k++) {
+        value += this.weights[k]! * this.predictions[k]!;
+        this.lastPredictions[slot * HEAD_COUNT + k] = this.predictions[k]!;
+      }
+      const mask = candidates.sourceMask[slot]!;
+      if (mask & (1 << this.bits.fresh)) {
+        value += boosts.fresh * candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]!;
+      }
+      if (mask & (1 << this.bits.following)) value += boosts.following;
+      candidates.score[slot] = value;
+    }
+  }
+
+  /** The predictions behind a candidate's score, by head. */
+  predictionsOf(slot: number): Record<Head, number> {
+    return Object.fromEntries(HEADS.map((head, k) => [head, this.lastPredictions[slot * HEAD_COUNT + k]!])) as Record<Head, number>;
+  }
+
+  explain(request: FeedRequest, candidates: CandidateSet, slot: number): string[] {
+    const valueWeights = request.algorithm.valueWeights;
+    const contributions = HEADS.map((head, k) => {
+      const p = this.lastPredictions[slot * HEAD_COUNT + k]!;
+      return { head, p, contribution: valueWeights[head] * p };
+    });
+    return contributions
+      .filter((c) => c.contribution > 0.05)
+      .sort((a, b) => b.contribution - a.contribution)
+      .slice(0, 3)
+      .map((c) => `${this.name}: ${PHRASES[c.head](c.p)} (${c.head} × ${valueWeights[c.head]})`)
+      .concat(sourceReasons(request, candidates, slot, this.bits));
+  }
+}
+
+function percent(p: number): string {
+  return `${Math.round(p * 100)}%`;
+}
