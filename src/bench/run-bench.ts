@@ -11,7 +11,10 @@ import { fileURLToPath } from 'node:url';
 import { generateEvents } from '../sim/events.js';
 import { clientEvent, writeWorldFiles } from '../sim/write-files.js';
 import { createWorld } from '../sim/world.js';
+import { progressiveValidation, type ProgressiveReport } from '../eval/progressive-validation.js';
+import { groundTruthById } from '../sim/ground-truth.js';
 import { runRequests } from './http-load.js';
+import { measureRankerThroughput } from './ranker-throughput.js';
 import { elapsedMs, percentile, processMemoryMb, round, sortedCopy } from './measure.js';
 
 const CLI = fileURLToPath(new URL('../../bin/foryou.js', import.meta.url));
@@ -47,6 +50,12 @@ export interface BenchResult {
   freshnessP50Ms: number;
   rssMb: number;
   peakRssMb: number;
+  /** Events learned per second by the online ranker (with features and counters), one core. */
+  onlineEventsPerSec: number;
+  /** Candidates scored per second by the online ranker (features and all heads), one core. */
+  rankerCandidatesPerSec: number;
+  /** Progressive validation (predict, then learn) of P(like) and P(finish) on the world's event stream. */
+  progressive: Pick<ProgressiveReport, 'events' | 'warmupEvents' | 'views' | 'online' | 'frozen' | 'oracle'>;
   machine: { cpus: number; memoryGb: number; node: string };
   date: string;
 }
@@ -60,6 +69,16 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   log(`world: ${options.videos} videos, ${options.users} users, ${options.events} events`);
   const world = createWorld({ videos: options.videos, users: options.users, seed: options.seed });
   const files = await writeWorldFiles(world, join(options.workDir, 'world'), { events: options.events, format: 'jsonl' });
+
+  const learningEvents = [...generateEvents(world, Math.min(options.events, 500_000))];
+  log(`online ranker: learning throughput over ${learningEvents.length} events, scoring throughput`);
+  const throughput = measureRankerThroughput(world.videos, world.users, learningEvents, 1_000_000);
+  log('online ranker: progressive validation (predict, then learn)');
+  const { eventsLearnedPerSec: _, ...progressive } = progressiveValidation(world.videos, world.users, learningEvents, {
+    warmupEvents: Math.floor(learningEvents.length * 0.3),
+    oracle: (user, video) => groundTruthById(world, user, video),
+  });
+  learningEvents.length = 0;
 
   log('import: catalogue and users');
   await runCli(['import', '--db', dbPath, '--videos', files.videos, '--users', files.users]);
@@ -124,6 +143,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       freshnessP50Ms: round(percentile(freshness, 50)),
       rssMb: memory.rssMb,
       peakRssMb: memory.peakRssMb,
+      ...throughput,
+      progressive,
       machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
       date: new Date().toISOString(),
     };
