@@ -95,6 +95,8 @@ export function createWorld(options: WorldOptions = {}): World {
   const now = Math.floor(options.now ?? Date.now());
   if (!Number.isInteger(userCount) || userCount < 1) throw new Error('users must be a positive integer');
   if (!Number.isInteger(videoCount) || videoCount < 1) throw new Error('videos must be a positive integer');
+  // The PRNG takes 32 bits: larger seeds would silently repeat smaller ones.
+  if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new Error('seed must be an integer in 0…4294967295');
 
   const root = new Random(seed);
   // One stream per part, so that changing how videos are made never changes the users of a seed.
