@@ -20,3 +20,9 @@ export function epochMs(text: string): number {
   if (!result.success) throw new InvalidArgumentError(result.error.issues[0]!.message);
   return result.data;
 }
+
+export function port(text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 0 || value > 65535) throw new InvalidArgumentError('must be a port, 0–65535');
+  return value;
+}

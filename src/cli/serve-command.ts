@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { buildServer } from '../api/server.js';
 import { DEMO_USER, ensureDemoCatalogue } from '../service/demo.js';
 import { ForyouService } from '../service/foryou-service.js';
-import { parsePort } from './options.js';
+import { port as parsePort } from './option-parsers.js';
 
 export function registerServe(program: Command): void {
   program
@@ -14,7 +14,12 @@ export function registerServe(program: Command): void {
     .option('--demo', 'create a demo catalogue on first start; the web app opens as the demo user')
     .option('--log', 'log every request (JSON lines on stdout)')
     .action(async (options: { port?: string; host: string; db: string; demo?: boolean; log?: boolean }) => {
-      const port = parsePort(options.port ?? process.env.PORT ?? '8080');
+      let port: number;
+      try {
+        port = parsePort(options.port ?? process.env.PORT ?? '8080');
+      } catch (error) {
+        throw new Error(`--port ${(error as Error).message}, got "${options.port ?? process.env.PORT}"`);
+      }
       const service = await ForyouService.open(options.db);
       if (options.demo) await ensureDemoCatalogue(service, (line) => console.error(line));
       const app = await buildServer(service, { logger: options.log ?? false, demoUser: options.demo ? DEMO_USER : undefined });
