@@ -20,8 +20,21 @@ export class OnlineLearner {
     this.ranker = new MultiTaskRanker(options);
   }
 
-  /** Learns from one event; call before the event is applied to the counters. */
-  observe(state: OnlineState, event: AcceptedEvent, vidx: number, watchRatio: number): void {
+  /** Continues from a snapshot that has learned every event up to `seq`. */
+  resume(ranker: MultiTaskRanker, seq: number): void {
+    this.ranker = ranker;
+    this.lastSeq = seq;
+  }
+
+  /**
+   * Learns from one event; call before the event is applied to the counters. Events at or before `lastSeq` are
+   * already in a restored snapshot and are not learned twice.
+   */
+  observe(state: OnlineState, event: AcceptedEvent & { seq?: number }, vidx: number, watchRatio: number): void {
+    if (event.seq !== undefined) {
+      if (event.seq <= this.lastSeq) return;
+      this.lastSeq = event.seq;
+    }
     const { labels, mask } = this.buffers;
     if (!labelEvent(event.type, watchRatio, labels, mask)) return;
     const user = state.users.get(event.user);

@@ -6,6 +6,7 @@ import type { AlgorithmConfig } from '../core/algorithm.js';
 import { implicitUser, type AcceptedEvent, type EventType, type User, type Video } from '../core/schemas.js';
 import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
+import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import { OnlineLearner } from './online-learner.js';
 import { RecencyIndex } from './recency-index.js';
 import { TrendingIndex } from './trending-index.js';
@@ -50,9 +51,27 @@ export class OnlineState implements CatalogLookup {
     const state = new OnlineState(algorithm);
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
+    await state.restoreRanker(store);
     for await (const events of store.scanEvents()) for (const event of events) state.applyEvent(event);
     for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
     return state;
+  }
+
+  /** Continues the ranker from its latest snapshot, if one decodes; events after it are learned while replaying. */
+  private async restoreRanker(store: Store): Promise<void> {
+    if (!this.learner) return;
+    const snapshot = await store.latestModelSnapshot(RANKER_SNAPSHOT_NAME);
+    const ranker = snapshot && decodeRanker(snapshot.bytes);
+    if (snapshot && ranker) this.learner.resume(ranker, Number(snapshot.meta.seq ?? 0));
+  }
+
+  /** Saves the ranker with the log position it has learned up to. */
+  async snapshotRanker(store: Store): Promise<number | undefined> {
+    if (!this.learner) return undefined;
+    return store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
+      seq: this.learner.lastSeq,
+      updates: this.learner.ranker.updates,
+    });
   }
 
   creatorOfVideo(videoId: string): string | undefined {
@@ -77,7 +96,7 @@ export class OnlineState implements CatalogLookup {
     return this.users.get(id) ?? this.users.put(implicitUser(id, now));
   }
 
-  applyEvent(event: AcceptedEvent): void {
+  applyEvent(event: AcceptedEvent & { seq?: number }): void {
     const user = this.userOrImplicit(event.user, event.ts);
     const vidx = event.video === null ? undefined : this.catalog.vidx(event.video);
     if (vidx !== undefined) {

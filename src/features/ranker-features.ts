@@ -30,21 +30,43 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   dense[D.retrievalScore] = 0;
 }
 
-/** Share of the user's recent positive engagements (finished plays, likes, shares, comments) on these hashtags. */
-function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
+interface TopicProfile {
+  version: number;
+  /** Hashtag → how many of the user's recent positive engagements carry it. */
+  counts: Map<string, number>;
+  positives: number;
+}
+
+/** Per-user summaries of recent engagement, recomputed only when the user has engaged since. */
+const profiles = new WeakMap<UserState, TopicProfile>();
+
+function topicProfile(state: OnlineState, user: UserState): TopicProfile {
+  let profile = profiles.get(user);
+  if (profile && profile.version === user.recentVersion) return profile;
+  const counts = new Map<string, number>();
   let positives = 0;
-  let matches = 0;
   for (const recent of user.recent) {
     const positive = POSITIVE.has(recent.type) || (recent.type === 'play' && recent.watchRatio >= 0.8);
     if (!positive) continue;
     positives++;
-    const tags = state.catalog.videos[recent.vidx]!.hashtags;
-    for (const tag of hashtags) {
-      if (tags.includes(tag)) {
-        matches++;
-        break;
-      }
-    }
+    for (const tag of state.catalog.videos[recent.vidx]!.hashtags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
   }
-  return positives === 0 ? 0 : matches / positives;
+  profile = { version: user.recentVersion, counts, positives };
+  profiles.set(user, profile);
+  return profile;
+}
+
+/**
+ * How strongly the user's recent positive engagements (finished plays, likes, shares, comments) point at these
+ * hashtags: the share of them carrying the video's most-engaged hashtag.
+ */
+function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
+  const profile = topicProfile(state, user);
+  if (profile.positives === 0) return 0;
+  let best = 0;
+  for (const tag of hashtags) {
+    const count = profile.counts.get(tag);
+    if (count !== undefined && count > best) best = count;
+  }
+  return best / profile.positives;
 }

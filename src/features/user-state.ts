@@ -22,10 +22,13 @@ export class UserState {
   /** Ring buffer of the latest engagements (plays, likes, shares, comments, skips). */
   readonly recent: RecentEngagement[] = [];
   private recentNext = 0;
+  /** Bumped by every new engagement, so summaries of `recent` know when to recompute. */
+  recentVersion = 0;
 
   constructor(public profile: User) {}
 
   remember(engagement: RecentEngagement): void {
+    this.recentVersion++;
     if (this.recent.length < RECENT_EVENTS_PER_USER) {
       this.recent.push(engagement);
     } else {

@@ -11,9 +11,15 @@ import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
 
+/** How often the online ranker is snapshotted to the store, and its unused ids expired. */
+const RANKER_SNAPSHOT_EVERY_MS = 5 * 60_000;
+const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
+
 export class ForyouService {
   readonly ingest: EventIngest;
   readonly feed: FeedService;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private lastSnapshotSeq = -1;
 
   private constructor(
     readonly store: Store,
@@ -22,6 +28,18 @@ export class ForyouService {
   ) {
     this.ingest = new EventIngest(state, store);
     this.feed = new FeedService(state, store, algorithm);
+    this.timers.push(
+      setInterval(() => void this.snapshotRanker().catch(() => undefined), RANKER_SNAPSHOT_EVERY_MS).unref(),
+      setInterval(() => state.learner?.ranker.expire(Date.now()), RANKER_EXPIRY_EVERY_MS).unref(),
+    );
+  }
+
+  /** Saves the online ranker unless nothing was learned since the last snapshot. */
+  async snapshotRanker(): Promise<void> {
+    const seq = this.state.learner?.lastSeq ?? -1;
+    if (seq === this.lastSnapshotSeq) return;
+    await this.state.snapshotRanker(this.store);
+    this.lastSnapshotSeq = seq;
   }
 
   static async open(location: string, algorithm: AlgorithmConfig = DEFAULT_ALGORITHM): Promise<ForyouService> {
@@ -52,6 +70,8 @@ export class ForyouService {
   }
 
   async close(): Promise<void> {
+    for (const timer of this.timers) clearInterval(timer);
+    await this.snapshotRanker();
     await this.store.close();
   }
 }

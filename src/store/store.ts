@@ -22,6 +22,20 @@ export interface AppendResult {
   duplicates: number;
 }
 
+/** A fitted batch model saved by `foryou train`: versions count up from 1 per name. */
+export interface ModelSnapshotInfo {
+  name: string;
+  version: number;
+  createdAt: number;
+  /** What the trainer recorded: model kind, parameters, data counts, item ids… */
+  meta: Record<string, unknown>;
+  sizeBytes: number;
+}
+
+export interface ModelSnapshotRecord extends ModelSnapshotInfo {
+  bytes: Uint8Array;
+}
+
 export interface Store {
   readonly kind: string;
   /** Inserts or replaces videos, all or none. */
@@ -46,6 +60,13 @@ export interface Store {
   eventsOfUser(user: string, limit: number): Promise<StoredEvent[]>;
   counts(): Promise<{ videos: number; users: number; events: number; served: number }>;
   getMeta(key: string): Promise<string | undefined>;
+  /** Stores a new version of the named model snapshot and returns its version number (1, 2, …). */
+  saveModelSnapshot(name: string, bytes: Uint8Array, meta: Record<string, unknown>): Promise<number>;
+  /** The highest version of the named snapshot, or undefined when none was saved. */
+  latestModelSnapshot(name: string): Promise<ModelSnapshotRecord | undefined>;
+  modelSnapshot(name: string, version: number): Promise<ModelSnapshotRecord | undefined>;
+  /** Every saved snapshot (without the bytes), by name then version. */
+  listModelSnapshots(): Promise<ModelSnapshotInfo[]>;
   setMeta(key: string, value: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -195,6 +195,7 @@ export class MultiTaskRanker {
 
   /** Frees vectors of ids unseen for the configured time; returns how many were expired per table. */
   expire(now: number): Record<TableName, number> {
+    this.predictedUser = undefined;
     const expired = {} as Record<TableName, number>;
     for (const name of TABLES) expired[name] = this.tables[name].expire(now);
     return expired;
@@ -230,12 +231,19 @@ export class MultiTaskRanker {
   }
 
   private readonly slots = { user: -1, video: -1, creator: -1, sound: -1, hashtagCount: 0 };
+  /** The user whose slot and vector are in `slots.user` and `user`, while only predictions happen. */
+  private predictedUser: string | undefined;
 
   /** Resolves slots (touching ids when learning), builds user, item and z, and computes every head's logit. */
   private forward(input: RankerInput, touch: boolean, now: number): void {
     const { users, videos, creators, sounds, hashtags } = this.tables;
     const slots = this.slots;
-    slots.user = touch ? users.touch(input.user, now) : users.slotOf(input.user);
+    // A feed request scores hundreds of candidates for one user: look the user up once until something is learned.
+    const sameUser = !touch && input.user === this.predictedUser;
+    if (!sameUser) {
+      slots.user = touch ? users.touch(input.user, now) : users.slotOf(input.user);
+      this.predictedUser = touch ? undefined : input.user;
+    }
     slots.video = touch ? videos.touch(input.video, now) : videos.slotOf(input.video);
     slots.creator = touch ? creators.touch(input.creator, now) : creators.slotOf(input.creator);
     slots.sound = input.sound === undefined ? -1 : touch ? sounds.touch(input.sound, now) : sounds.slotOf(input.sound);
@@ -252,12 +260,14 @@ export class MultiTaskRanker {
     const item = this.item;
     const user = this.user;
     item.fill(0);
-    user.fill(0);
     addVector(item, videos.vectors, slots.video, dim, 1);
     addVector(item, creators.vectors, slots.creator, dim, 1);
     addVector(item, sounds.vectors, slots.sound, dim, 1);
     for (let h = 0; h < hashtagCount; h++) addVector(item, hashtags.vectors, this.hashtagSlots[h]!, dim, 1 / hashtagCount);
-    addVector(user, users.vectors, slots.user, dim, 1);
+    if (!sameUser) {
+      user.fill(0);
+      addVector(user, users.vectors, slots.user, dim, 1);
+    }
     const z = this.z;
     for (let j = 0; j < dim; j++) z[j] = user[j]! * item[j]!;
 

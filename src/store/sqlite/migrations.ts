@@ -45,5 +45,15 @@ export const MIGRATIONS: readonly string[] = [
     key TEXT PRIMARY KEY,
     value TEXT NOT NULL
   );
+  `,  // 2: versioned snapshots of fitted batch models (`foryou train`).
+  `
+  CREATE TABLE model_snapshots (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
+    meta TEXT NOT NULL,              -- JSON object
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (name, version)
+  );
   `,
 ];

@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AcceptedEvent, EventType, User, Video, VideoStatus } from '../../core/schemas.js';
-import type { AppendResult, ServedItem, Store, StoredEvent } from '../store.js';
+import type { AppendResult, ModelSnapshotInfo, ModelSnapshotRecord, ServedItem, Store, StoredEvent } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface VideoRow {
@@ -23,6 +23,14 @@ interface UserRow {
   created_at: number;
   interests: string;
   settings: string;
+}
+interface SnapshotRow {
+  name: string;
+  version: number;
+  created_at: number;
+  meta: string;
+  size: number;
+  bytes?: Buffer;
 }
 type EventRow = [number, string, string, string | null, string | null, string, number, number | null];
 
@@ -52,6 +60,21 @@ function userFromRow(row: UserRow): User {
     interests: JSON.parse(row.interests) as string[],
     settings: JSON.parse(row.settings) as User['settings'],
   };
+}
+
+function snapshotInfoFromRow(row: SnapshotRow): ModelSnapshotInfo {
+  return {
+    name: row.name,
+    version: row.version,
+    createdAt: row.created_at,
+    meta: JSON.parse(row.meta) as Record<string, unknown>,
+    sizeBytes: row.size,
+  };
+}
+
+function snapshotFromRow(row: SnapshotRow): ModelSnapshotRecord {
+  const bytes = row.bytes!;
+  return { ...snapshotInfoFromRow(row), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
 }
 
 function eventFromRow(row: EventRow): StoredEvent {
@@ -276,6 +299,44 @@ export class SqliteStore implements Store {
 
   async setMeta(key: string, value: string): Promise<void> {
     this.statements.setMeta.run(key, value);
+  }
+
+  async saveModelSnapshot(name: string, bytes: Uint8Array, meta: Record<string, unknown>): Promise<number> {
+    return this.db.transaction((): number => {
+      const row = this.db.prepare('SELECT MAX(version) AS v FROM model_snapshots WHERE name = ?').get(name) as { v: number | null };
+      const version = (row.v ?? 0) + 1;
+      this.db
+        .prepare('INSERT INTO model_snapshots (name, version, created_at, meta, bytes) VALUES (?, ?, ?, ?, ?)')
+        .run(name, version, Date.now(), JSON.stringify(meta), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+      return version;
+    }).immediate();
+  }
+
+  async latestModelSnapshot(name: string): Promise<ModelSnapshotRecord | undefined> {
+    const row = this.db
+      .prepare<[string], SnapshotRow>(
+        'SELECT name, version, created_at, meta, length(bytes) AS size, bytes FROM model_snapshots WHERE name = ? ORDER BY version DESC LIMIT 1',
+      )
+      .get(name);
+    return row && snapshotFromRow(row);
+  }
+
+  async modelSnapshot(name: string, version: number): Promise<ModelSnapshotRecord | undefined> {
+    const row = this.db
+      .prepare<[string, number], SnapshotRow>(
+        'SELECT name, version, created_at, meta, length(bytes) AS size, bytes FROM model_snapshots WHERE name = ? AND version = ?',
+      )
+      .get(name, version);
+    return row && snapshotFromRow(row);
+  }
+
+  async listModelSnapshots(): Promise<ModelSnapshotInfo[]> {
+    return this.db
+      .prepare<[], SnapshotRow>(
+        'SELECT name, version, created_at, meta, length(bytes) AS size FROM model_snapshots ORDER BY name, version',
+      )
+      .all()
+      .map(snapshotInfoFromRow);
   }
 
   async close(): Promise<void> {
