@@ -6,6 +6,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import type { ForyouService } from '../service/foryou-service.js';
 import { registerErrorHandler } from './errors.js';
 import { registerJsonBody } from './json-body.js';
+import { registerAlgorithmRoutes } from './routes/algorithm-routes.js';
 import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
@@ -47,6 +48,7 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerCatalogRoutes(app, service);
   registerEventRoutes(app, service);
   registerFeedRoutes(app, service);
+  registerAlgorithmRoutes(app, service);
   registerWebApp(app, options.demoUser);
   return app;
 }

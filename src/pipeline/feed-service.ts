@@ -37,7 +37,8 @@ export class FeedService {
   constructor(
     private readonly state: OnlineState,
     private readonly store: Store,
-    private readonly algorithm: AlgorithmConfig,
+    /** The active algorithm config, read per request so that a new version applies at once. */
+    private readonly algorithm: () => AlgorithmConfig,
   ) {}
 
   /** The mode a user gets when the request names none: their setting, and chronological following for minors. */
@@ -49,7 +50,7 @@ export class FeedService {
   async page(user: UserState, query: FeedQuery, now = Date.now()): Promise<FeedPage> {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
-    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm };
+    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm() };
     const page =
       mode === 'following'
         ? this.chronological(request, cursor)

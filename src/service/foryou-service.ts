@@ -2,7 +2,6 @@
  * One running foryou: the store, the online state rebuilt from it, ingestion and the feed. What `foryou serve`
  * starts and what tests and benchmarks embed.
  */
-import { DEFAULT_ALGORITHM, type AlgorithmConfig } from '../core/algorithm.js';
 import { implicitUser, type User, type Video } from '../core/schemas.js';
 import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
@@ -10,6 +9,7 @@ import { EventIngest } from '../ingest/event-ingest.js';
 import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { Store } from '../store/store.js';
+import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
 
 /** How often the online ranker is snapshotted to the store, and its unused ids expired. */
 const RANKER_SNAPSHOT_EVERY_MS = 5 * 60_000;
@@ -24,10 +24,11 @@ export class ForyouService {
   private constructor(
     readonly store: Store,
     readonly state: OnlineState,
-    readonly algorithm: AlgorithmConfig,
+    /** The active algorithm version: every feed request reads it, so a new version applies at once. */
+    public algorithm: AlgorithmVersion,
   ) {
     this.ingest = new EventIngest(state, store);
-    this.feed = new FeedService(state, store, algorithm);
+    this.feed = new FeedService(state, store, () => this.algorithm.config);
     this.timers.push(
       setInterval(() => void this.snapshotRanker().catch(() => undefined), RANKER_SNAPSHOT_EVERY_MS).unref(),
       setInterval(() => state.learner?.ranker.expire(Date.now()), RANKER_EXPIRY_EVERY_MS).unref(),
@@ -42,15 +43,22 @@ export class ForyouService {
     this.lastSnapshotSeq = seq;
   }
 
-  static async open(location: string, algorithm: AlgorithmConfig = DEFAULT_ALGORITHM): Promise<ForyouService> {
+  static async open(location: string): Promise<ForyouService> {
     const store = openStore(location);
     try {
-      const state = await OnlineState.rebuild(store, algorithm);
+      const algorithm = await activeAlgorithm(store);
+      const state = await OnlineState.rebuild(store, algorithm.config);
       return new ForyouService(store, state, algorithm);
     } catch (error) {
       await store.close();
       throw error;
     }
+  }
+
+  /** Publishes a new algorithm version and makes it active. */
+  async changeAlgorithm(change: AlgorithmChange): Promise<AlgorithmVersion> {
+    this.algorithm = await publishAlgorithmVersion(this.store, this.algorithm, change);
+    return this.algorithm;
   }
 
   /** Stores a video (durably) and makes it servable. */

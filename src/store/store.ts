@@ -36,6 +36,15 @@ export interface ModelSnapshotRecord extends ModelSnapshotInfo {
   bytes: Uint8Array;
 }
 
+/** One version of the algorithm config, as stored: the store keeps the content opaque. */
+export interface AlgorithmVersionRecord {
+  version: number;
+  createdAt: number;
+  author: string;
+  note: string;
+  config: Record<string, unknown>;
+}
+
 export interface Store {
   readonly kind: string;
   /** Inserts or replaces videos, all or none. */
@@ -68,5 +77,12 @@ export interface Store {
   /** Every saved snapshot (without the bytes), by name then version. */
   listModelSnapshots(): Promise<ModelSnapshotInfo[]>;
   setMeta(key: string, value: string): Promise<void>;
+  /** Appends the next algorithm version (1, 2, …); existing versions are never changed. */
+  addAlgorithmVersion(config: Record<string, unknown>, author: string, note: string): Promise<AlgorithmVersionRecord>;
+  /** The highest version, or undefined before the first. */
+  latestAlgorithmVersion(): Promise<AlgorithmVersionRecord | undefined>;
+  algorithmVersion(version: number): Promise<AlgorithmVersionRecord | undefined>;
+  /** Every version, oldest first. */
+  listAlgorithmVersions(): Promise<AlgorithmVersionRecord[]>;
   close(): Promise<void>;
 }

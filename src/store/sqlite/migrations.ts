@@ -56,4 +56,14 @@ export const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (name, version)
   );
   `,
+  // 3: the algorithm config, one row per version; a change is a new row, never an update.
+  `
+  CREATE TABLE algorithm_versions (
+    version INTEGER PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    author TEXT NOT NULL,
+    note TEXT NOT NULL,
+    config TEXT NOT NULL             -- JSON object
+  );
+  `,
 ];

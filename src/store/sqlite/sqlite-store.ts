@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AcceptedEvent, EventType, User, Video, VideoStatus } from '../../core/schemas.js';
-import type { AppendResult, ModelSnapshotInfo, ModelSnapshotRecord, ServedItem, Store, StoredEvent } from '../store.js';
+import type { AppendResult, ModelSnapshotInfo, ModelSnapshotRecord, ServedItem, Store, StoredEvent, AlgorithmVersionRecord } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface VideoRow {
@@ -36,6 +36,24 @@ type EventRow = [number, string, string, string | null, string | null, string, n
 
 /** Served items are grouped into one transaction this often, so a feed request never waits for a disk flush. */
 const SERVED_FLUSH_MS = 50;
+
+interface AlgorithmRow {
+  version: number;
+  created_at: number;
+  author: string;
+  note: string;
+  config: string;
+}
+
+function algorithmFromRow(row: AlgorithmRow): AlgorithmVersionRecord {
+  return {
+    version: row.version,
+    createdAt: row.created_at,
+    author: row.author,
+    note: row.note,
+    config: JSON.parse(row.config) as Record<string, unknown>,
+  };
+}
 
 function videoFromRow(row: VideoRow): Video {
   return {
@@ -337,6 +355,31 @@ export class SqliteStore implements Store {
       )
       .all()
       .map(snapshotInfoFromRow);
+  }
+
+  async addAlgorithmVersion(config: Record<string, unknown>, author: string, note: string): Promise<AlgorithmVersionRecord> {
+    return this.db.transaction((): AlgorithmVersionRecord => {
+      const row = this.db.prepare('SELECT MAX(version) AS v FROM algorithm_versions').get() as { v: number | null };
+      const record = { version: (row.v ?? 0) + 1, createdAt: Date.now(), author, note, config };
+      this.db
+        .prepare('INSERT INTO algorithm_versions (version, created_at, author, note, config) VALUES (?, ?, ?, ?, ?)')
+        .run(record.version, record.createdAt, author, note, JSON.stringify(config));
+      return record;
+    }).immediate();
+  }
+
+  async latestAlgorithmVersion(): Promise<AlgorithmVersionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM algorithm_versions ORDER BY version DESC LIMIT 1').get() as AlgorithmRow | undefined;
+    return row && algorithmFromRow(row);
+  }
+
+  async algorithmVersion(version: number): Promise<AlgorithmVersionRecord | undefined> {
+    const row = this.db.prepare('SELECT * FROM algorithm_versions WHERE version = ?').get(version) as AlgorithmRow | undefined;
+    return row && algorithmFromRow(row);
+  }
+
+  async listAlgorithmVersions(): Promise<AlgorithmVersionRecord[]> {
+    return (this.db.prepare('SELECT * FROM algorithm_versions ORDER BY version').all() as AlgorithmRow[]).map(algorithmFromRow);
   }
 
   async close(): Promise<void> {
