@@ -59,6 +59,11 @@ export interface Store {
    * yet are created from `implicitUsers` in the same transaction.
    */
   appendEvents(events: AcceptedEvent[], implicitUsers: User[]): Promise<AppendResult>;
+  /**
+   * Runs a bulk load of events: the store may defer secondary index maintenance until `work` ends (rebuilding it
+   * once is far cheaper than updating it per row). Atomicity and durability of each batch are unchanged.
+   */
+  bulkLoad<T>(work: () => Promise<T>): Promise<T>;
   /** Records served feed items. May be written behind (grouped), as losing one only risks a repeat. */
   recordServed(items: ServedItem[]): Promise<void>;
   scanVideos(batchSize?: number): AsyncIterable<Video[]>;
