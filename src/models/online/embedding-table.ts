@@ -96,6 +96,18 @@ export class EmbeddingTable {
     return this.allocate(id, now, count);
   }
 
+  /** The id's slot, allocated at once regardless of the frequency filter (ids a batch model already knows). */
+  force(id: string, now: number): number {
+    const slot = this.slotById.get(id);
+    if (slot !== undefined) {
+      this.lastSeen[slot] = now;
+      return slot;
+    }
+    const pending = this.pending.get(id);
+    this.pending.delete(id);
+    return this.allocate(id, now, pending?.count ?? 0);
+  }
+
   /** Frees the slots of ids unseen since `now - ttlMs`; returns how many ids were expired. */
   expire(now: number): number {
     const cutoff = now - this.options.ttlMs;

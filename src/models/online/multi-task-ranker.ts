@@ -30,6 +30,7 @@ export const DEFAULT_RANKER_OPTIONS: RankerOptions = {
 };
 
 const ADAGRAD_EPSILON = 1e-6;
+const INITIAL_INTERACTION = 0.1;
 /**
  * What an untrained ranker predicts: typical short-video rates, so a cold model ranks by the dense context instead
  * of claiming every head is a coin toss. Regression heads start at this value; probabilities at this rate.
@@ -47,6 +48,15 @@ const PRIOR: Readonly<Record<(typeof HEADS)[number], number>> = {
 };
 const TABLES = ['users', 'videos', 'creators', 'sounds', 'hashtags'] as const;
 type TableName = (typeof TABLES)[number];
+
+/** Factor vectors of a batch retrieval model, row-major, `dim` floats per id. */
+export interface BatchFactors {
+  dim: number;
+  userIds: readonly string[];
+  userVectors: Float32Array;
+  itemIds: readonly string[];
+  itemVectors: Float32Array;
+}
 
 export interface RankerSnapshot {
   options: RankerOptions;
@@ -109,7 +119,12 @@ export class MultiTaskRanker {
       const p = IS_DELAYED[k] === 1 ? rate / (1 + rate) : rate;
       this.bias[k] = IS_REGRESSION[k] === 1 ? rate : Math.log(p / (1 - p));
     });
-    this.interaction = new Float32Array(HEAD_COUNT * options.dim).fill(0.1);
+    // Affinity (z) starts out raising the positive heads and lowering skip and not-interested.
+    this.interaction = new Float32Array(HEAD_COUNT * options.dim);
+    HEADS.forEach((head, k) => {
+      const sign = head === 'skip' || head === 'notInterested' ? -1 : 1;
+      this.interaction.fill(sign * INITIAL_INTERACTION, k * options.dim, (k + 1) * options.dim);
+    });
     this.interactionAccumulator = new Float32Array(HEAD_COUNT * options.dim);
     this.dense = new Float32Array(HEAD_COUNT * DENSE_COUNT);
     this.denseAccumulator = new Float32Array(HEAD_COUNT * DENSE_COUNT);
@@ -191,6 +206,45 @@ export class MultiTaskRanker {
     for (let h = 0; h < hashtagCount; h++) {
       this.updateVector(this.tables.hashtags, this.hashtagSlots[h]!, this.user, 1 / hashtagCount);
     }
+  }
+
+  /**
+   * Starts from a batch model's factors (e.g. iALS): user and item vectors of any width are projected to this
+   * ranker's width with one seeded Gaussian projection, which keeps their dot products in expectation
+   * (Johnson–Lindenstrauss), so z = u ⊙ v starts out carrying the batch model's affinity. The ids get their slots
+   * at once: the batch model has seen them often enough.
+   */
+  warmStart(factors: BatchFactors, now: number): { users: number; videos: number } {
+    const width = factors.dim;
+    const dim = this.dim;
+    const projection = new Float32Array(width * dim);
+    let state = (this.options.seed * 2_654_435_761) >>> 0 || 1;
+    const uniform = () => {
+      state ^= state << 13;
+      state ^= state >>> 17;
+      state ^= state << 5;
+      state >>>= 0;
+      return (state + 0.5) / 4_294_967_296;
+    };
+    for (let i = 0; i < projection.length; i++) {
+      // Box–Muller; scaled by 1/√dim so that E[(Rᵀu)·(Rᵀv)] = u·v
+      projection[i] = (Math.sqrt(-2 * Math.log(uniform())) * Math.cos(2 * Math.PI * uniform())) / Math.sqrt(dim);
+    }
+    const load = (table: EmbeddingTable, ids: readonly string[], vectors: Float32Array) => {
+      ids.forEach((id, row) => {
+        const slot = table.force(id, now);
+        const base = slot * dim;
+        for (let j = 0; j < dim; j++) {
+          let sum = 0;
+          for (let f = 0; f < width; f++) sum += vectors[row * width + f]! * projection[f * dim + j]!;
+          table.vectors[base + j] = sum;
+        }
+      });
+      return ids.length;
+    };
+    this.predictedUser = undefined;
+    // With the interaction weights at a constant c, every head's logit starts with c × (batch affinity).
+    return { users: load(this.tables.users, factors.userIds, factors.userVectors), videos: load(this.tables.videos, factors.itemIds, factors.itemVectors) };
   }
 
   /** Frees vectors of ids unseen for the configured time; returns how many were expired per table. */

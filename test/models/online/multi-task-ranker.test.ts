@@ -73,3 +73,39 @@ describe('MultiTaskRanker', () => {
     expect(ranker.tables.users.slotOf('new-user')).toBeGreaterThanOrEqual(0);
   });
 });
+
+describe('MultiTaskRanker.warmStart', () => {
+  it('starts from a batch model: aligned user–item factors rank higher before any online learning', () => {
+    const ranker = new MultiTaskRanker();
+    const width = 32;
+    const userVectors = new Float32Array(2 * width);
+    const itemVectors = new Float32Array(4 * width);
+    // user a and items 0, 1 share one direction; user b and items 2, 3 another
+    for (let f = 0; f < 16; f++) {
+      userVectors[f] = 1;
+      itemVectors[0 * width + f] = 1;
+      itemVectors[1 * width + f] = 0.8;
+    }
+    for (let f = 16; f < 32; f++) {
+      userVectors[width + f] = 1;
+      itemVectors[2 * width + f] = 1;
+      itemVectors[3 * width + f] = 0.8;
+    }
+    const loaded = ranker.warmStart(
+      { dim: width, userIds: ['a', 'b'], userVectors, itemIds: ['i0', 'i1', 'i2', 'i3'], itemVectors },
+      0,
+    );
+    expect(loaded).toEqual({ users: 2, videos: 4 });
+    const out = new Float64Array(HEAD_COUNT);
+    const score = (user: string, item: string, head: number) => {
+      ranker.predict(inputFor(user, item, 'c', []), out);
+      return out[head]!;
+    };
+    for (const head of [HEAD_INDEX.like, HEAD_INDEX.finish]) {
+      expect(score('a', 'i0', head)).toBeGreaterThan(score('a', 'i2', head));
+      expect(score('a', 'i1', head)).toBeGreaterThan(score('a', 'i3', head));
+      expect(score('b', 'i2', head)).toBeGreaterThan(score('b', 'i0', head));
+    }
+    expect(score('a', 'i0', HEAD_INDEX.skip)).toBeLessThan(score('a', 'i2', HEAD_INDEX.skip));
+  });
+});
