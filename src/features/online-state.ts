@@ -8,6 +8,7 @@ import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
 import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import { OnlineLearner } from './online-learner.js';
+import { latestBatchFactors } from './warm-start.js';
 import { RecencyIndex } from './recency-index.js';
 import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
@@ -57,12 +58,21 @@ export class OnlineState implements CatalogLookup {
     return state;
   }
 
-  /** Continues the ranker from its latest snapshot, if one decodes; events after it are learned while replaying. */
+  /**
+   * Continues the ranker from its latest snapshot, if one decodes (events after it are learned while replaying);
+   * otherwise warm-starts it from the latest batch model.
+   */
   private async restoreRanker(store: Store): Promise<void> {
     if (!this.learner) return;
     const snapshot = await store.latestModelSnapshot(RANKER_SNAPSHOT_NAME);
     const ranker = snapshot && decodeRanker(snapshot.bytes);
-    if (snapshot && ranker) this.learner.resume(ranker, Number(snapshot.meta.seq ?? 0));
+    if (snapshot && ranker) {
+      this.learner.resume(ranker, Number(snapshot.meta.seq ?? 0));
+      return;
+    }
+    // No ranker yet: begin from the batch model, when `foryou train` has saved one.
+    const factors = await latestBatchFactors(store);
+    if (factors) this.learner.ranker.warmStart(factors, Date.now());
   }
 
   /** Saves the ranker with the log position it has learned up to. */
