@@ -13,8 +13,8 @@ export class ImportCatalog implements CatalogLookup {
 
   static async load(store: Store): Promise<ImportCatalog> {
     const catalog = new ImportCatalog();
-    for await (const videos of store.scanVideos()) for (const video of videos) catalog.addVideo(video.id, video.creator);
-    for await (const users of store.scanUsers()) for (const user of users) catalog.addUser(user.id);
+    for await (const videos of store.scanVideoCreators()) for (const [id, creator] of videos) catalog.addVideo(id, creator);
+    for await (const users of store.scanUserIds()) for (const id of users) catalog.addUser(id);
     return catalog;
   }
 

@@ -235,8 +235,8 @@ class EventWriter implements RecordWriter {
 
   async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    const result = await this.store.appendEvents(this.batch, this.implicitUsers);
-    this.accepted += result.inserted.length;
+    const result = await this.store.appendEvents(this.batch, this.implicitUsers, { countOnly: true });
+    this.accepted += result.added;
     this.duplicates += result.duplicates;
     this.batch = [];
     this.implicitUsers = [];

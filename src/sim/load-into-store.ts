@@ -51,8 +51,8 @@ export async function loadWorldIntoStore(
   let batch: AcceptedEvent[] = [];
   const flush = async () => {
     // Every user is stored above, so no event needs an implicit one.
-    const result = await store.appendEvents(batch, []);
-    inserted += result.inserted.length;
+    const result = await store.appendEvents(batch, [], { countOnly: true });
+    inserted += result.added;
     duplicates += result.duplicates;
     done += batch.length;
     batch = [];

@@ -17,7 +17,9 @@ export interface ServedItem {
 }
 
 export interface AppendResult {
-  /** The events actually added: re-sent ids (already stored, or repeated in the batch) are left out. */
+  /** How many events were added: re-sent ids (already stored, or repeated in the batch) are not. */
+  added: number;
+  /** The events actually added, with their log position; empty when the caller asked only for counts. */
   inserted: StoredEvent[];
   duplicates: number;
 }
@@ -58,7 +60,7 @@ export interface Store {
    * none was written. Ids already stored are skipped (idempotent re-sends). Users named by events but not stored
    * yet are created from `implicitUsers` in the same transaction.
    */
-  appendEvents(events: AcceptedEvent[], implicitUsers: User[]): Promise<AppendResult>;
+  appendEvents(events: AcceptedEvent[], implicitUsers: User[], options?: { countOnly?: boolean }): Promise<AppendResult>;
   /**
    * Runs a bulk load of events: the store may defer secondary index maintenance until `work` ends (rebuilding it
    * once is far cheaper than updating it per row). Atomicity and durability of each batch are unchanged.
@@ -68,6 +70,10 @@ export interface Store {
   recordServed(items: ServedItem[]): Promise<void>;
   scanVideos(batchSize?: number): AsyncIterable<Video[]>;
   scanUsers(batchSize?: number): AsyncIterable<User[]>;
+  /** Every video's id and creator only: what checking events needs, without the cost of whole records. */
+  scanVideoCreators(batchSize?: number): AsyncIterable<Array<[id: string, creator: string]>>;
+  /** Every user id only. */
+  scanUserIds(batchSize?: number): AsyncIterable<string[]>;
   /** Every stored event in log order. */
   scanEvents(batchSize?: number): AsyncIterable<StoredEvent[]>;
   scanServed(batchSize?: number): AsyncIterable<ServedItem[]>;
