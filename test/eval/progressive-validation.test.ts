@@ -22,6 +22,17 @@ describe('progressive validation on the simulator stream', () => {
     expect(report.online.finish.logLoss).toBeLessThan(report.frozen.finish.logLoss);
   });
 
+  it('reports every head: AUC and log-loss for probabilities, RMSE for the watch ratio', () => {
+    for (const head of ['play', 'finish', 'like', 'skip'] as const) {
+      const scores = report.heads[head].online as { auc: number; logLoss: number; positives: number };
+      expect(scores.positives).toBeGreaterThan(100);
+      expect(scores.auc).toBeGreaterThan(0.6);
+      expect(scores.logLoss).toBeGreaterThan(0);
+    }
+    const watch = report.heads.watchRatio;
+    expect((watch.online as { rmse: number }).rmse).toBeLessThan((watch.frozen as { rmse: number }).rmse);
+  });
+
   it('stays below the oracle (the simulator’s true probabilities)', () => {
     expect(report.oracle!.like.auc).toBeGreaterThan(report.online.like.auc);
     expect(report.oracle!.finish.auc).toBeGreaterThan(report.online.finish.auc);
