@@ -95,6 +95,8 @@ export class OnlineState implements CatalogLookup {
   putVideo(video: Video): void {
     const vidx = this.catalog.put(video);
     this.engagement.ensure(vidx + 1);
+    // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
+    this.learner?.ranker.forgetItemKey(vidx);
   }
 
   putUser(user: User): UserState {

@@ -17,6 +17,7 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   input.creator = video.creator;
   input.sound = video.sound;
   input.hashtags = video.hashtags;
+  input.itemKey = vidx;
   const dense = input.dense;
   const plays = engagement.plays[vidx]!;
   dense[D.videoAge] = Math.log1p(Math.max(0, now - catalog.createdAt[vidx]!) / HOUR_MS) / 5;

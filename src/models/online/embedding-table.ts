@@ -44,6 +44,8 @@ export class EmbeddingTable {
   /** Ids below the frequency filter: sightings and last sighting. */
   private readonly pending = new Map<string, { count: number; lastSeen: number }>();
   private randomState: number;
+  /** Bumped whenever a slot is freed: slots cached outside the table are valid while this is unchanged. */
+  releases = 0;
 
   constructor(readonly options: EmbeddingTableOptions, initialCapacity = 1024) {
     this.dim = options.dim;
@@ -186,6 +188,7 @@ export class EmbeddingTable {
   }
 
   private release(id: string, slot: number): void {
+    this.releases++;
     this.slotById.delete(id);
     this.idBySlot[slot] = undefined;
     const offset = slot * this.dim;

@@ -285,6 +285,9 @@ export class MultiTaskRanker {
   }
 
   private readonly slots = { user: -1, video: -1, creator: -1, sound: -1, hashtagCount: 0 };
+  /** itemKey × 3: video, creator and sound slots, -1 when not cached. */
+  private slotCache = new Int32Array(0);
+  private cacheReleases = 0;
   /** The user whose slot and vector are in `slots.user` and `user`, while only predictions happen. */
   private predictedUser: string | undefined;
 
@@ -298,9 +301,13 @@ export class MultiTaskRanker {
       slots.user = touch ? users.touch(input.user, now) : users.slotOf(input.user);
       this.predictedUser = touch ? undefined : input.user;
     }
-    slots.video = touch ? videos.touch(input.video, now) : videos.slotOf(input.video);
-    slots.creator = touch ? creators.touch(input.creator, now) : creators.slotOf(input.creator);
-    slots.sound = input.sound === undefined ? -1 : touch ? sounds.touch(input.sound, now) : sounds.slotOf(input.sound);
+    if (touch) {
+      slots.video = videos.touch(input.video, now);
+      slots.creator = creators.touch(input.creator, now);
+      slots.sound = input.sound === undefined ? -1 : sounds.touch(input.sound, now);
+    } else {
+      this.itemSlots(input);
+    }
     const tags = input.hashtags;
     if (tags.length > this.hashtagSlots.length) this.hashtagSlots = new Int32Array(tags.length * 2);
     let hashtagCount = 0;
@@ -325,14 +332,64 @@ export class MultiTaskRanker {
     const z = this.z;
     for (let j = 0; j < dim; j++) z[j] = user[j]! * item[j]!;
 
+    // Locals, not `this.` fields, in the innermost loops: V8 then keeps the typed arrays in registers.
+    const bias = this.bias;
+    const interaction = this.interaction;
+    const denseWeights = this.dense;
+    const x = input.dense;
+    const logits = this.logits;
     for (let k = 0; k < HEAD_COUNT; k++) {
-      let logit = this.bias[k]!;
+      let logit = bias[k]!;
       const base = k * dim;
-      for (let j = 0; j < dim; j++) logit += this.interaction[base + j]! * z[j]!;
+      for (let j = 0; j < dim; j++) logit += interaction[base + j]! * z[j]!;
       const denseBase = k * DENSE_COUNT;
-      for (let i = 0; i < DENSE_COUNT; i++) logit += this.dense[denseBase + i]! * input.dense[i]!;
-      this.logits[k] = logit;
+      for (let i = 0; i < DENSE_COUNT; i++) logit += denseWeights[denseBase + i]! * x[i]!;
+      logits[k] = logit;
     }
+  }
+
+  /** Drops the cached slots of one item key (its video changed creator or sound). */
+  forgetItemKey(key: number): void {
+    if (key * 3 + 2 < this.slotCache.length) this.slotCache.fill(-1, key * 3, key * 3 + 3);
+  }
+
+  /**
+   * Slots of the video, creator and sound while only predicting. Cached per `itemKey`: a slot, once given, stays the
+   * id's until a slot is freed (then the cache is dropped); ids without a slot yet are looked up every time.
+   */
+  private itemSlots(input: RankerInput): void {
+    const { videos, creators, sounds } = this.tables;
+    const slots = this.slots;
+    const key = input.itemKey;
+    const releases = videos.releases + creators.releases + sounds.releases;
+    if (releases !== this.cacheReleases) {
+      this.slotCache.fill(-1);
+      this.cacheReleases = releases;
+    }
+    if (key >= 0 && key * 3 + 2 < this.slotCache.length) {
+      const base = key * 3;
+      const cache = this.slotCache;
+      let video = cache[base]!;
+      if (video < 0) cache[base] = video = videos.slotOf(input.video);
+      let creator = cache[base + 1]!;
+      if (creator < 0) cache[base + 1] = creator = creators.slotOf(input.creator);
+      let sound = cache[base + 2]!;
+      if (sound < 0 && input.sound !== undefined) cache[base + 2] = sound = sounds.slotOf(input.sound);
+      slots.video = video;
+      slots.creator = creator;
+      slots.sound = sound;
+      return;
+    }
+    if (key >= 0) {
+      const grown = new Int32Array(Math.max((key + 1) * 3, this.slotCache.length * 2)).fill(-1);
+      grown.set(this.slotCache);
+      this.slotCache = grown;
+      this.itemSlots(input);
+      return;
+    }
+    slots.video = videos.slotOf(input.video);
+    slots.creator = creators.slotOf(input.creator);
+    slots.sound = input.sound === undefined ? -1 : sounds.slotOf(input.sound);
   }
 
   private output(k: number, logit: number): number {

@@ -35,6 +35,11 @@ export class RankerInput {
   creator = '';
   sound: string | undefined;
   hashtags: readonly string[] = [];
+  /**
+   * A dense number for the video (its catalogue index), or -1. With it the ranker caches the video's, creator's
+   * and sound's slots, sparing three hash lookups per candidate.
+   */
+  itemKey = -1;
   readonly dense = new Float32Array(DENSE_COUNT);
 
   constructor() {
