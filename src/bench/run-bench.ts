@@ -3,11 +3,10 @@
  * process and measures ingestion, feed latency and throughput, freshness and memory over loopback HTTP.
  * Progress goes to stderr; the result is one JSON object.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { generateEvents } from '../sim/events.js';
 import { clientEvent, writeWorldFiles } from '../sim/write-files.js';
 import { createWorld } from '../sim/world.js';
@@ -15,9 +14,9 @@ import { progressiveValidation, type ProgressiveReport } from '../eval/progressi
 import { groundTruthById } from '../sim/ground-truth.js';
 import { runRequests } from './http-load.js';
 import { measureRankerThroughput } from './ranker-throughput.js';
+import { CLI, spawnServe } from './serve-process.js';
 import { elapsedMs, percentile, processMemoryMb, round, sortedCopy } from './measure.js';
 
-const CLI = fileURLToPath(new URL('../../bin/foryou.js', import.meta.url));
 
 export interface BenchOptions {
   videos: number;
@@ -89,7 +88,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   log('serve: starting (rebuilds the online state from the store)');
   const startupStart = process.hrtime.bigint();
-  const server = await startServer(dbPath);
+  const server = await spawnServe(['--db', dbPath]);
   const startupSeconds = elapsedMs(startupStart) / 1000;
   try {
     const userIds = world.users.map((u) => u.id);
@@ -192,21 +191,6 @@ async function runCli(args: string[]): Promise<void> {
   const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
   const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
   if (code !== 0) throw new Error(`foryou ${args[0]} exited with ${code}`);
-}
-
-async function startServer(dbPath: string): Promise<{ url: string; child: ChildProcess; exited: Promise<unknown> }> {
-  const child = spawn(process.execPath, [CLI, 'serve', '--port', '0', '--db', dbPath], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk) => {
-      out += chunk;
-      const match = /serving (http:\/\/\S+)/.exec(out);
-      if (match) resolve(match[1]!);
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
-  });
-  return { url, child, exited };
 }
 
 export function writeResult(result: BenchResult, dir: string): string {

@@ -20,8 +20,8 @@ export function registerServe(program: Command): void {
       } catch (error) {
         throw new Error(`--port ${(error as Error).message}, got "${options.port ?? process.env.PORT}"`);
       }
+      if (options.demo) await ensureDemoCatalogue(options.db, (line) => console.error(line));
       const service = await ForyouService.open(options.db);
-      if (options.demo) await ensureDemoCatalogue(service, (line) => console.error(line));
       const app = await buildServer(service, { logger: options.log ?? false, demoUser: options.demo ? DEMO_USER : undefined });
       const shutdown = async () => {
         await app.close();

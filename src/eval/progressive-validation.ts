@@ -60,8 +60,6 @@ export function progressiveValidation(
   const state = new OnlineState(DEFAULT_ALGORITHM, { learn: false });
   for (const video of videos) state.putVideo(video);
   for (const user of users) state.putUser(user);
-  const likedLater = new Set<string>();
-  for (const event of events) if (event.type === 'like' && event.video !== null) likedLater.add(key(event.user, event.video));
   // What each (user, video) pair eventually got, for the delayed heads' labels.
   const later = new Map<Head, Set<string>>(DELAYED_HEAD_EVENTS.map(([head]) => [head, new Set<string>()]));
   for (const event of events) {
@@ -105,7 +103,7 @@ export function progressiveValidation(
         if (isView && frozen) {
           const pair = key(event.user, event.video!);
           views++;
-          const liked = likedLater.has(key(event.user, event.video!)) ? 1 : 0;
+          const liked = later.get('like')!.has(pair) ? 1 : 0;
           const finished = event.type === 'play' && watchRatio >= FINISH_RATIO ? 1 : 0;
           frozen.predict(input, frozenOut);
           for (const [head] of DELAYED_HEAD_EVENTS) if (head !== 'play') observe(head, later.get(head)!.has(pair) ? 1 : 0);

@@ -15,6 +15,8 @@ export class OnlineLearner {
   private readonly buffers = newLabelBuffers();
   /** Log position of the last event learned, so a restored snapshot resumes after it. */
   lastSeq = 0;
+  /** The log position of the snapshot resumed from, if any: nothing new to save until `lastSeq` moves past it. */
+  snapshotSeq: number | undefined;
 
   constructor(options?: RankerOptions) {
     this.ranker = new MultiTaskRanker(options);
@@ -24,6 +26,7 @@ export class OnlineLearner {
   resume(ranker: MultiTaskRanker, seq: number): void {
     this.ranker = ranker;
     this.lastSeq = seq;
+    this.snapshotSeq = seq;
   }
 
   /**

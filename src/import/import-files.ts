@@ -144,18 +144,41 @@ async function importFile(source: CheckedFile, writer: RecordWriter, options: Im
 }
 
 function writerFor(kind: RecordKind, store: Store, catalog: ImportCatalog): RecordWriter {
-  if (kind === 'videos') return new VideoWriter(store, catalog);
-  if (kind === 'users') return new UserWriter(store, catalog);
+  if (kind === 'videos') {
+    return new RecordBatchWriter<Video>(
+      (value, now) => completeVideo(value as ValidRecord<'videos'>, now),
+      (video) => {
+        const known = catalog.hasVideo(video.id);
+        catalog.addVideo(video.id, video.creator);
+        return known;
+      },
+      (videos) => store.putVideos(videos),
+    );
+  }
+  if (kind === 'users') {
+    return new RecordBatchWriter<User>(
+      (value, now) => completeUser(value as ValidRecord<'users'>, now),
+      (user) => {
+        const known = catalog.hasUser(user.id);
+        catalog.addUser(user.id);
+        return known;
+      },
+      (users) => store.putUsers(users),
+    );
+  }
   return new EventWriter(store, catalog);
 }
 
-class VideoWriter implements RecordWriter {
-  private batch: Video[] = [];
+/** Videos and users: upserts, so a record whose id is already known counts as a replacement (a duplicate). */
+class RecordBatchWriter<T> implements RecordWriter {
+  private batch: T[] = [];
   accepted = 0;
   duplicates = 0;
   constructor(
-    private readonly store: Store,
-    private readonly catalog: ImportCatalog,
+    private readonly complete: (value: unknown, now: number) => T,
+    /** Records the id in the import's catalogue; true when it was known before. */
+    private readonly remember: (record: T) => boolean,
+    private readonly put: (records: T[]) => Promise<void>,
   ) {}
 
   get pending(): number {
@@ -163,45 +186,15 @@ class VideoWriter implements RecordWriter {
   }
 
   add(value: unknown, now: number): undefined {
-    const video = completeVideo(value as ValidRecord<'videos'>, now);
-    if (this.catalog.hasVideo(video.id)) this.duplicates++;
-    this.catalog.addVideo(video.id, video.creator);
-    this.batch.push(video);
+    const record = this.complete(value, now);
+    if (this.remember(record)) this.duplicates++;
+    this.batch.push(record);
     return undefined;
   }
 
   async flush(): Promise<void> {
     if (this.batch.length === 0) return;
-    await this.store.putVideos(this.batch);
-    this.accepted += this.batch.length;
-    this.batch = [];
-  }
-}
-
-class UserWriter implements RecordWriter {
-  private batch: User[] = [];
-  accepted = 0;
-  duplicates = 0;
-  constructor(
-    private readonly store: Store,
-    private readonly catalog: ImportCatalog,
-  ) {}
-
-  get pending(): number {
-    return this.batch.length;
-  }
-
-  add(value: unknown, now: number): undefined {
-    const user = completeUser(value as ValidRecord<'users'>, now);
-    if (this.catalog.hasUser(user.id)) this.duplicates++;
-    this.catalog.addUser(user.id);
-    this.batch.push(user);
-    return undefined;
-  }
-
-  async flush(): Promise<void> {
-    if (this.batch.length === 0) return;
-    await this.store.putUsers(this.batch);
+    await this.put(this.batch);
     this.accepted += this.batch.length;
     this.batch = [];
   }

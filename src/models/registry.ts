@@ -14,7 +14,7 @@
 import { AutoBlendModel, type AutoBlendSearch } from './auto-blend.js';
 import { EaseModel, type EaseParams } from './ease.js';
 import { EnsembleModel } from './ensemble.js';
-import { IalsModel, type IalsParams } from './ials.js';
+import { IALS_DEFAULTS, IalsModel, type IalsParams } from './ials.js';
 import { ItemKnnModel, type ItemKnnParams } from './item-knn.js';
 import type { ModelSnapshot, RetrievalModel } from './model.js';
 import { PopularModel } from './popular.js';
@@ -25,18 +25,7 @@ export type ModelName = (typeof MODEL_NAMES)[number];
 export const SHIPPED = {
   itemKnn: { similarity: 'cosine', neighbours: 500, alpha: 0.5, beta: 0, shrink: 10 } satisfies ItemKnnParams,
   rp3beta: { similarity: 'rp3beta', neighbours: 300, alpha: 0.6, beta: 0.3, shrink: 0 } satisfies ItemKnnParams,
-  ials: {
-    factors: 64,
-    epochs: 16,
-    alpha0: 0.1,
-    lambda: 0.01,
-    nu: 1,
-    cgSteps: 3,
-    initStd: 0.1,
-    seed: 1,
-    alpha0Ratio: 8,
-    regStrength: 12,
-  } satisfies IalsParams,
+  ials: { ...IALS_DEFAULTS, factors: 64, alpha0Ratio: 8, regStrength: 12 } satisfies IalsParams,
   ease: { lambda: 300, dropout: 0, maxItems: 3000 } satisfies EaseParams,
 };
 

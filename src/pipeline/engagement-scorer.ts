@@ -11,26 +11,29 @@ export class EngagementScorer implements Scorer {
   readonly name = 'engagement-scorer';
   constructor(private readonly bits: SourceBits) {}
 
-  /** Normaliser for trending: log-engagement relative to the strongest candidate of this request. */
-  private maxLogTrend = 1;
+  /** Log trending engagement per slot of the current request, computed once and reused. */
+  private logTrend = new Float64Array(1024);
 
   score(request: FeedRequest, candidates: CandidateSet): void {
     const { engagement } = request.state;
     const weights = request.algorithm.scoreWeights;
+    if (this.logTrend.length < candidates.size) this.logTrend = new Float64Array(candidates.size * 2);
+    const logTrend = this.logTrend;
+    // Trending is normalised by the strongest candidate of this request.
     let maxLogTrend = 0;
     for (let slot = 0; slot < candidates.size; slot++) {
-      maxLogTrend = Math.max(maxLogTrend, Math.log1p(engagement.trendingValue(candidates.vidx[slot]!, request.now)));
+      logTrend[slot] = Math.log1p(engagement.trendingValue(candidates.vidx[slot]!, request.now));
+      if (logTrend[slot]! > maxLogTrend) maxLogTrend = logTrend[slot]!;
     }
-    this.maxLogTrend = maxLogTrend > 0 ? maxLogTrend : 1;
+    if (maxLogTrend === 0) maxLogTrend = 1;
     for (let slot = 0; slot < candidates.size; slot++) {
       if (candidates.kept[slot] === 0) continue;
       const vidx = candidates.vidx[slot]!;
       const mask = candidates.sourceMask[slot]!;
-      const trend = Math.log1p(engagement.trendingValue(vidx, request.now)) / this.maxLogTrend;
       const fresh = mask & (1 << this.bits.fresh) ? candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]! : 0;
       const following = mask & (1 << this.bits.following) ? 1 : 0;
       candidates.score[slot] =
-        weights.trending * trend +
+        weights.trending * (logTrend[slot]! / maxLogTrend) +
         weights.fresh * fresh +
         weights.following * following +
         weights.quality * quality(request, vidx);

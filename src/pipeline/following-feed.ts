@@ -4,10 +4,6 @@
  */
 import type { FeedRequest } from './stages.js';
 
-export interface ChronologicalItem {
-  vidx: number;
-}
-
 export function followingFeed(request: FeedRequest, before: [number, number] | undefined): number[] {
   const { catalog } = request.state;
   const all: number[] = [];

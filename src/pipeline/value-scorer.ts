@@ -58,11 +58,6 @@ export class ValueScorer implements Scorer {
     }
   }
 
-  /** The predictions behind a candidate's score, by head. */
-  predictionsOf(slot: number): Record<Head, number> {
-    return Object.fromEntries(HEADS.map((head, k) => [head, this.lastPredictions[slot * HEAD_COUNT + k]!])) as Record<Head, number>;
-  }
-
   explain(request: FeedRequest, candidates: CandidateSet, slot: number): string[] {
     const valueWeights = request.algorithm.valueWeights;
     const contributions = HEADS.map((head, k) => {

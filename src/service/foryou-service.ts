@@ -19,7 +19,8 @@ export class ForyouService {
   readonly ingest: EventIngest;
   readonly feed: FeedService;
   private readonly timers: NodeJS.Timeout[] = [];
-  private lastSnapshotSeq = -1;
+  /** Log position of the latest saved ranker snapshot: a restart with nothing new learned saves none. */
+  private lastSnapshotSeq: number;
 
   private constructor(
     readonly store: Store,
@@ -27,6 +28,7 @@ export class ForyouService {
     /** The active algorithm version: every feed request reads it, so a new version applies at once. */
     public algorithm: AlgorithmVersion,
   ) {
+    this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.ingest = new EventIngest(state, store);
     this.feed = new FeedService(state, store, () => this.algorithm.config);
     this.timers.push(
