@@ -15,7 +15,17 @@ export const AlgorithmConfigSchema = z.strictObject({
   trendingWeights: z
     .strictObject(Object.fromEntries(EVENT_TYPES.map((type) => [type, weight])) as Record<(typeof EVENT_TYPES)[number], typeof weight>)
     .describe('what one event adds to a video’s trending engagement; a play adds play × min(watch ratio, 2)'),
-  sourceBudgets: z.strictObject({ trending: budget, fresh: budget, following: budget }).describe('candidates per source'),
+  sourceBudgets: z
+    .strictObject({
+      trending: budget,
+      fresh: budget,
+      following: budget,
+      coEngagement: budget,
+      embedding: budget,
+      topic: budget,
+      onboarding: budget,
+    })
+    .describe('candidates per source'),
   freshWindowMs: z.number().int().min(60_000).max(365 * 24 * HOUR_MS).describe('a video younger than this is fresh'),
   scoreWeights: z
     .strictObject({ trending: weight, fresh: weight, following: weight, quality: weight })
@@ -56,7 +66,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     not_interested: -2,
     report: -4,
   },
-  sourceBudgets: { trending: 300, fresh: 100, following: 100 },
+  sourceBudgets: { trending: 300, fresh: 100, following: 100, coEngagement: 100, embedding: 200, topic: 100, onboarding: 100 },
   freshWindowMs: 72 * HOUR_MS,
   scoreWeights: { trending: 1, fresh: 0.6, following: 1.2, quality: 1 },
   valueWeights: {

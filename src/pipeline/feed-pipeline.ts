@@ -12,7 +12,17 @@ import { FreshSource } from './sources/fresh-source.js';
 import { TrendingSource } from './sources/trending-source.js';
 import type { CandidateSource, FeedRequest, Filter, ReRanker, Scorer } from './stages.js';
 
-const BITS = { following: 0, trending: 1, fresh: 2, catalogue: 3 } as const;
+/** Each source's position in the candidates' source mask; SOURCE_NAMES lists them in the same order. */
+const BITS = {
+  following: 0,
+  trending: 1,
+  fresh: 2,
+  catalogue: 3,
+  coEngagement: 4,
+  embedding: 5,
+  topic: 6,
+  onboarding: 7,
+} as const;
 
 export interface StagePlan {
   sources: CandidateSource[];
@@ -45,7 +55,16 @@ export const NON_PERSONALIZED: StagePlan = {
   reRanker,
 };
 
-export const SOURCE_NAMES: readonly string[] = ['following', 'trending', 'fresh', 'catalogue'];
+export const SOURCE_NAMES: readonly string[] = [
+  'following',
+  'trending',
+  'fresh',
+  'catalogue',
+  'co-engagement',
+  'embedding',
+  'topic',
+  'onboarding',
+];
 
 export interface PipelineResult {
   candidates: CandidateSet;

@@ -35,11 +35,22 @@ export async function activeAlgorithm(store: Store): Promise<AlgorithmVersion> {
 
 /** Stored configs from before a section existed get that section's default. */
 export function parseStoredConfig(record: AlgorithmVersionRecord): AlgorithmConfig {
-  const result = AlgorithmConfigSchema.safeParse({ ...DEFAULT_ALGORITHM, ...record.config });
+  const result = AlgorithmConfigSchema.safeParse(withDefaults(record.config));
   if (!result.success) {
     throw new Error(`algorithm version ${record.version} in the store is invalid: ${result.error.issues[0]?.message}`);
   }
   return result.data;
+}
+
+/** Fills sections, and keys inside object sections, that a config stored by an older version lacks. */
+function withDefaults(stored: Record<string, unknown>): Record<string, unknown> {
+  const filled: Record<string, unknown> = { ...DEFAULT_ALGORITHM };
+  for (const [key, value] of Object.entries(stored)) {
+    const base = filled[key];
+    const isSection = (v: unknown) => typeof v === 'object' && v !== null && !Array.isArray(v);
+    filled[key] = isSection(base) && isSection(value) ? { ...(base as object), ...(value as object) } : value;
+  }
+  return filled;
 }
 
 export async function publishAlgorithmVersion(
