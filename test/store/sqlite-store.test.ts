@@ -88,6 +88,20 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('counts new and duplicate events exactly in count-only (bulk) appends of many rows', async () => {
+    const store = new SqliteStore(join(temp.dir, 'count-only.db'));
+    await store.putVideos([video]);
+    await store.appendEvents([event('c5'), event('c77')], [user]);
+    // 150 ids, 2 stored before and 10 repeated within the batch: spans several multi-row statements and a remainder.
+    const ids = Array.from({ length: 150 }, (_, i) => `c${i}`).concat(Array.from({ length: 10 }, (_, i) => `c${i * 3}`));
+    const result = await store.appendEvents(ids.map((id) => event(id)), [], { countOnly: true });
+    expect(result).toMatchObject({ added: 148, duplicates: 12, inserted: [] });
+    expect((await store.counts()).events).toBe(150);
+    const stored = (await collect(store.scanEvents())).map((e) => e.id);
+    expect(new Set(stored).size).toBe(150);
+    await store.close();
+  });
+
   it('writes nothing of a batch that fails part-way', async () => {
     const store = new SqliteStore(join(temp.dir, 'atomic.db'));
     const broken = event('e-broken', { user: null as unknown as string });
