@@ -42,7 +42,7 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     );
     if (key) {
       const what = key.kind === 'hashtag' ? `#${key.key}` : `videos with the sound "${key.key}"`;
-      reasons.push(`topic: you watch ${what} (${key.count} of your recent liked or finished videos)`);
+      reasons.push(`topic: you watch ${what} (${key.count} of your recent likes and finished plays)`);
     }
   }
   if (mask & (1 << bits.onboarding)) {

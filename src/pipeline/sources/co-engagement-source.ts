@@ -35,9 +35,10 @@ export class CoEngagementSeeds {
 }
 
 /**
- * Item-to-item: videos that people engaged with alongside the user's latest liked or finished videos. Each seed's
- * neighbours count by their share of the seed's co-engagements, times the seed's recency weight; the summed
- * scores pick the top `sourceBudgets.coEngagement`. Raw score: the sum relative to the request's strongest, so 1
+ * Item-to-item: videos that people engaged with alongside the user's latest liked or finished videos. A neighbour
+ * scores Σ over seeds of recency weight × co(seed, neighbour) / √(total(seed) × total(neighbour)), a cosine over
+ * co-engagement counts, so neither a much-watched seed nor a hit watched with everything dominates; the top
+ * `sourceBudgets.coEngagement` are proposed. Raw score: the sum relative to the request's strongest, so 1
  * for the best and the scorer's boost does not depend on how much history the user has.
  */
 export class CoEngagementSource implements CandidateSource {
@@ -57,7 +58,7 @@ export class CoEngagementSource implements CandidateSource {
     for (let s = 0; s < this.seeds.size; s++) {
       const row = index.row(this.seeds.vidx[s]!);
       if (row < 0) continue;
-      const scale = this.seeds.weight[s]! / index.rowTotal(row);
+      const scale = this.seeds.weight[s]! / Math.sqrt(index.rowTotal(row));
       const base = row * index.slots;
       for (let slot = base; slot < base + index.slots; slot++) {
         const neighbour = index.neighbours[slot]!;
@@ -69,7 +70,9 @@ export class CoEngagementSource implements CandidateSource {
     top.reset(budget);
     for (let i = 0; i < sums.size; i++) {
       const vidx = sums.vidxAt(i);
-      if (isServable(request, vidx)) top.offer(sums.scoreAt(i), vidx);
+      if (!isServable(request, vidx)) continue;
+      // Cosine-style: a neighbour co-engaged with everything (a hit) counts less than one specific to the seeds.
+      top.offer(sums.scoreAt(i) / Math.sqrt(index.rowTotal(index.row(vidx))), vidx);
     }
     let best = 0;
     for (let i = 0; i < top.size; i++) best = Math.max(best, top.scores[i]!);
@@ -85,7 +88,7 @@ export function strongestSeed(index: CoEngagementIndex, seeds: CoEngagementSeeds
     const seed = seeds.vidx[s]!;
     const row = index.row(seed);
     if (row < 0) continue;
-    const contribution = (seeds.weight[s]! * index.weight(seed, vidx)) / index.rowTotal(row);
+    const contribution = (seeds.weight[s]! * index.weight(seed, vidx)) / Math.sqrt(index.rowTotal(row));
     if (contribution > bestContribution) {
       bestContribution = contribution;
       best = seed;

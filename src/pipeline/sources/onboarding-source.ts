@@ -1,7 +1,8 @@
 import { topicProfile } from '../../features/topic-profile.js';
 import type { CandidateSet } from '../candidates.js';
 import type { CandidateSource, FeedRequest } from '../stages.js';
-import { offerKeyVideos } from './topic-source.js';
+import { ScoreAccumulator } from './score-accumulator.js';
+import { addTaken, offerKeyVideos } from './topic-source.js';
 import { TopVideos } from './top-videos.js';
 
 /**
@@ -12,6 +13,7 @@ import { TopVideos } from './top-videos.js';
 export class OnboardingSource implements CandidateSource {
   readonly name = 'onboarding';
   private readonly top = new TopVideos();
+  private readonly taken = new ScoreAccumulator();
 
   constructor(readonly bit: number) {}
 
@@ -21,12 +23,13 @@ export class OnboardingSource implements CandidateSource {
     const newness = onboardingNewness(request);
     if (budget === 0 || interests.length === 0 || newness <= 0) return;
     const perInterest = Math.max(1, Math.ceil(budget / interests.length));
+    this.taken.clear();
     for (const interest of interests) {
       const list = request.state.topics.list('hashtag', interest);
       if (!list) continue;
       this.top.reset(perInterest);
-      offerKeyVideos(request, list, this.top);
-      for (let i = 0; i < this.top.size; i++) candidates.add(this.top.ids[i]!, this.bit, newness);
+      offerKeyVideos(request, list, this.top, this.taken);
+      addTaken(this.top, candidates, this.bit, newness, this.taken);
     }
   }
 }

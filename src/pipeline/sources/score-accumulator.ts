@@ -43,6 +43,16 @@ export class ScoreAccumulator {
     }
   }
 
+  has(vidx: number): boolean {
+    let position = Math.imul(vidx, 0x9e3779b1) & this.mask;
+    for (;;) {
+      const key = this.keys[position]!;
+      if (key === vidx) return true;
+      if (key === -1) return false;
+      position = (position + 1) & this.mask;
+    }
+  }
+
   /** The i-th distinct video added (0 ≤ i < size). */
   vidxAt(i: number): number {
     return this.keys[this.used[i]!]!;

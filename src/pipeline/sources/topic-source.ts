@@ -2,6 +2,7 @@ import type { TopicKeyKind, TopicKeyList } from '../../features/topic-index.js';
 import { topicProfile, type TopicProfile } from '../../features/topic-profile.js';
 import type { CandidateSet } from '../candidates.js';
 import type { CandidateSource, FeedRequest } from '../stages.js';
+import { ScoreAccumulator } from './score-accumulator.js';
 import { isServable } from './servable.js';
 import { TopVideos } from './top-videos.js';
 
@@ -39,12 +40,23 @@ export function userTopicKeys(request: FeedRequest): TopicKey[] {
   return plan;
 }
 
-/** Offers the servable videos of one key's list to `top`, ranked by their decayed engagement. */
-export function offerKeyVideos(request: FeedRequest, list: TopicKeyList, top: TopVideos): void {
+/**
+ * Offers the servable videos of one key's list to `top`, ranked by their decayed engagement, except those already
+ * `taken` under another key (keys overlap: a cooking video often carries #recipe too).
+ */
+export function offerKeyVideos(request: FeedRequest, list: TopicKeyList, top: TopVideos, taken: ScoreAccumulator): void {
   const trendKey = request.state.engagement.trendKey;
   for (let i = 0; i < list.size; i++) {
     const vidx = list.vidx[i]!;
-    if (isServable(request, vidx)) top.offer(trendKey[vidx]!, vidx);
+    if (isServable(request, vidx) && !taken.has(vidx)) top.offer(trendKey[vidx]!, vidx);
+  }
+}
+
+/** Adds what `top` holds as candidates of one source and marks them taken. */
+export function addTaken(top: TopVideos, candidates: CandidateSet, bit: number, raw: number, taken: ScoreAccumulator): void {
+  for (let i = 0; i < top.size; i++) {
+    candidates.add(top.ids[i]!, bit, raw);
+    taken.add(top.ids[i]!, raw);
   }
 }
 
@@ -55,6 +67,7 @@ export function offerKeyVideos(request: FeedRequest, list: TopicKeyList, top: To
 export class TopicSource implements CandidateSource {
   readonly name = 'topic';
   private readonly top = new TopVideos();
+  private readonly taken = new ScoreAccumulator();
 
   constructor(readonly bit: number) {}
 
@@ -65,14 +78,14 @@ export class TopicSource implements CandidateSource {
     let total = 0;
     for (const key of keys) total += key.weight;
     const strongest = keys[0]!.weight;
-    // Weakest first: a video found under several keys keeps the raw score of the strongest, which comes last.
-    for (let k = keys.length - 1; k >= 0; k--) {
-      const key = keys[k]!;
+    this.taken.clear();
+    // Strongest first: a video carrying several of the user's keys is proposed once, under the strongest.
+    for (const key of keys) {
       const list = request.state.topics.list(key.kind, key.key);
       if (!list) continue;
       this.top.reset(Math.max(1, Math.round((budget * key.weight) / total)));
-      offerKeyVideos(request, list, this.top);
-      for (let i = 0; i < this.top.size; i++) candidates.add(this.top.ids[i]!, this.bit, key.weight / strongest);
+      offerKeyVideos(request, list, this.top, this.taken);
+      addTaken(this.top, candidates, this.bit, key.weight / strongest, this.taken);
     }
   }
 }
