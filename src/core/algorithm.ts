@@ -125,8 +125,8 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
     `Videos watched by people who liked what you recently liked get up to +${config.sourceBoosts.coEngagement}; ` +
       `videos of the hashtags and sounds you engage with most get up to +${config.sourceBoosts.topic}. A new user ` +
       `who picked interests gets the most engaged-with videos of those hashtags, with up to ` +
-      `+${config.sourceBoosts.onboarding}, fading out over their first ${config.onboardingPositives} liked or ` +
-      'finished videos.',
+      `+${config.sourceBoosts.onboarding}, fading out as their own likes and finished plays accumulate (gone at ` +
+      `${config.onboardingPositives} among their recent engagements).`,
     `Trending counts engagement with a half-life of ${hours(config.trendingHalfLifeMs)}: a play counts its watch ` +
       `ratio (at most 2) × ${config.trendingWeights.play}, a like ${config.trendingWeights.like}, a share ` +
       `${config.trendingWeights.share}, a comment ${config.trendingWeights.comment}, a skip ` +

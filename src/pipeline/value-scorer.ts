@@ -57,7 +57,9 @@ export class ValueScorer implements Scorer {
       if (mask & (1 << this.bits.coEngagement)) {
         value += boosts.coEngagement * candidates.rawScore[slot * MAX_SOURCES + this.bits.coEngagement]!;
       }
-      if (mask & (1 << this.bits.topic)) value += boosts.topic * candidates.rawScore[slot * MAX_SOURCES + this.bits.topic]!;
+      if (mask & (1 << this.bits.topic)) {
+        value += boosts.topic * candidates.rawScore[slot * MAX_SOURCES + this.bits.topic]!;
+      }
       if (mask & (1 << this.bits.onboarding)) {
         value += boosts.onboarding * candidates.rawScore[slot * MAX_SOURCES + this.bits.onboarding]!;
       }

@@ -1,8 +1,12 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
 import type { AcceptedEvent, EventType } from '../../src/core/schemas.js';
 import { CO_ENGAGEMENT_SLOTS, CO_ENGAGEMENT_WINDOW_MS } from '../../src/features/co-engagement-index.js';
 import { OnlineState } from '../../src/features/online-state.js';
+import { createWorld, generateEvents, loadWorldIntoStore } from '../../src/sim/index.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
 
 const T0 = 1_790_000_000_000;
 const MINUTE = 60_000;
@@ -88,20 +92,40 @@ describe('the co-engagement index', () => {
     expect(index.bytes).toBeLessThanOrEqual(Math.max(1024, 2 * videos * CO_ENGAGEMENT_SLOTS) * 8 + Math.max(1024, 2 * videos) * 4);
   });
 
-  it('is rebuilt identically by replaying the same events', () => {
-    const build = () => {
-      const state = stateWithVideos(50);
-      let ts = T0;
-      for (let i = 0; i < 2_000; i++) {
-        const video = `v${(i * 7919) % 50}`;
-        state.applyEvent({ id: `r${i}`, user: `u${i % 13}`, video, creator: null, type: i % 3 ? 'like' : 'play', ts: (ts += MINUTE), watchMs: 9_000 });
-      }
-      return state.coEngagement;
-    };
-    const a = build();
-    const b = build();
-    expect(a.rows).toBe(b.rows);
-    expect([...a.neighbours.subarray(0, a.rows * CO_ENGAGEMENT_SLOTS)]).toEqual([...b.neighbours.subarray(0, b.rows * CO_ENGAGEMENT_SLOTS)]);
-    expect([...a.weights.subarray(0, a.rows * CO_ENGAGEMENT_SLOTS)]).toEqual([...b.weights.subarray(0, b.rows * CO_ENGAGEMENT_SLOTS)]);
+  it('is rebuilt from the store at start exactly as it was learned live, with the topic index', async () => {
+    const temp = makeTempDir();
+    const store = new SqliteStore(join(temp.dir, 'foryou.db'));
+    try {
+      const world = createWorld({ users: 200, videos: 800, seed: 4, now: T0 });
+      await loadWorldIntoStore(store, world, 20_000);
+      // Live: the same calls the service makes as videos, users and events arrive
+      const live = new OnlineState(DEFAULT_ALGORITHM, { learn: false });
+      for (const video of world.videos) live.putVideo(video);
+      for (const user of world.users) live.putUser(user);
+      for (const event of generateEvents(world, 20_000)) live.applyEvent(event);
+      const rebuilt = await OnlineState.rebuild(store, DEFAULT_ALGORITHM);
+
+      const rows = (state: OnlineState) => {
+        const index = state.coEngagement;
+        return world.videos.map((video) => {
+          const row = index.row(state.catalog.vidx(video.id)!);
+          if (row < 0) return [];
+          return [...index.neighbours.subarray(row * index.slots, (row + 1) * index.slots)]
+            .filter((n) => n >= 0)
+            .map((n) => `${state.catalog.videos[n]!.id}:${index.weight(state.catalog.vidx(video.id)!, n)}`);
+        });
+      };
+      expect(live.coEngagement.rows).toBeGreaterThan(100);
+      expect(rows(rebuilt)).toEqual(rows(live));
+      const members = (state: OnlineState, tag: string) => {
+        const list = state.topics.list('hashtag', tag);
+        return [...(list?.vidx.subarray(0, list.size) ?? [])].map((v) => state.catalog.videos[v]!.id).sort();
+      };
+      expect(world.topics.reduce((sum, topic) => sum + members(live, topic.name).length, 0)).toBeGreaterThan(100);
+      for (const topic of world.topics) expect(members(rebuilt, topic.name)).toEqual(members(live, topic.name));
+    } finally {
+      await store.close();
+      temp.cleanup();
+    }
   });
 });
