@@ -117,8 +117,10 @@ export class CoEngagementIndex {
     this.rowOf[vidx] = row;
     const needed = this.rows * this.slots;
     if (needed > this.neighbours.length) {
-      this.neighbours = grownInt32Filled(this.neighbours, needed, -1);
-      this.weights = grownFloat32(this.weights, needed);
+      // A quarter more rows at a time, not double: at a million videos the slack would otherwise be 256 MB.
+      const capacity = Math.max(needed, Math.ceil((this.neighbours.length * 1.25) / this.slots) * this.slots);
+      this.neighbours = grownInt32Filled(this.neighbours, capacity, -1, 1);
+      this.weights = grownFloat32(this.weights, capacity, 1);
     }
     return row;
   }
