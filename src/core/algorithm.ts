@@ -44,8 +44,17 @@ export const AlgorithmConfigSchema = z.strictObject({
     })
     .describe('value of showing a video = Σ weight × the ranker’s prediction for this user'),
   sourceBoosts: z
-    .strictObject({ following: weight, fresh: weight })
-    .describe('added to the value: following for followed accounts, fresh × freshness for new uploads'),
+    .strictObject({ following: weight, fresh: weight, coEngagement: weight, topic: weight, onboarding: weight })
+    .describe(
+      'added to the value: following for followed accounts, fresh × freshness for new uploads, coEngagement × ' +
+        'co-engagement strength, topic × the topic’s share of your engagement, onboarding × how new you are',
+    ),
+  onboardingPositives: z
+    .number()
+    .int()
+    .min(0)
+    .max(1000)
+    .describe('onboarding interests are used until the user has this many recent positive engagements'),
   maxPerHashtagPerPage: z.number().int().min(1).max(100).describe('diversity: items sharing a hashtag per page'),
 });
 
@@ -80,7 +89,8 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     skip: -1,
     notInterested: -8,
   },
-  sourceBoosts: { following: 1, fresh: 0.3 },
+  sourceBoosts: { following: 1, fresh: 0.3, coEngagement: 0.3, topic: 0.3, onboarding: 1.5 },
+  onboardingPositives: 10,
   maxPerHashtagPerPage: 2,
 };
 
@@ -103,7 +113,8 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
     .map((key) => ({ key, weight: config.valueWeights[key] }))
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   return [
-    'Candidates come from accounts you follow, videos trending in your region, and new uploads; you never see a ' +
+    'Candidates come from accounts you follow, videos trending in your region, new uploads, videos others watched ' +
+      'alongside ones you liked, the hashtags and sounds you engage with, and the interests you picked; you never see a ' +
       'video twice, nor videos of creators you marked "not interested".',
     `Personalised ranking: each candidate's value is a weighted sum of predictions a model learns from what you ` +
       `watch, like, share and skip, updated with every event. Weights: ${signals
@@ -111,6 +122,11 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
         .join('; ')}.`,
     `Accounts you follow get +${config.sourceBoosts.following}; new uploads get up to +${config.sourceBoosts.fresh} ` +
       `while younger than ${hours(config.freshWindowMs)}.`,
+    `Videos watched by people who liked what you recently liked get up to +${config.sourceBoosts.coEngagement}; ` +
+      `videos of the hashtags and sounds you engage with most get up to +${config.sourceBoosts.topic}. A new user ` +
+      `who picked interests gets the most engaged-with videos of those hashtags, with up to ` +
+      `+${config.sourceBoosts.onboarding}, fading out as their own likes and finished plays accumulate (gone at ` +
+      `${config.onboardingPositives} among their recent engagements).`,
     `Trending counts engagement with a half-life of ${hours(config.trendingHalfLifeMs)}: a play counts its watch ` +
       `ratio (at most 2) × ${config.trendingWeights.play}, a like ${config.trendingWeights.like}, a share ` +
       `${config.trendingWeights.share}, a comment ${config.trendingWeights.comment}, a skip ` +

@@ -7,9 +7,11 @@ import { implicitUser, type AcceptedEvent, type EventType, type User, type Video
 import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
 import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
+import { CoEngagementIndex } from './co-engagement-index.js';
 import { OnlineLearner } from './online-learner.js';
 import { latestBatchFactors } from './warm-start.js';
 import { RecencyIndex } from './recency-index.js';
+import { TopicIndex } from './topic-index.js';
 import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
 import { VideoCatalog } from './video-catalog.js';
@@ -34,6 +36,10 @@ export class OnlineState implements CatalogLookup {
   readonly users = new UserDirectory();
   readonly trending: TrendingIndex;
   readonly recency: RecencyIndex;
+  /** Item-to-item co-engagement, learned from every positive event. */
+  readonly coEngagement = new CoEngagementIndex();
+  /** The most engaged-with videos per hashtag and per sound. */
+  readonly topics: TopicIndex;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
 
@@ -45,6 +51,7 @@ export class OnlineState implements CatalogLookup {
     this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
+    this.topics = new TopicIndex(this.catalog, this.engagement);
   }
 
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
@@ -93,8 +100,10 @@ export class OnlineState implements CatalogLookup {
   }
 
   putVideo(video: Video): void {
+    const previous = this.catalog.get(video.id);
     const vidx = this.catalog.put(video);
     this.engagement.ensure(vidx + 1);
+    this.topics.putVideo(vidx, previous);
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
   }
@@ -118,6 +127,8 @@ export class OnlineState implements CatalogLookup {
           : NaN;
       this.learner?.observe(this, event, vidx, watchRatio);
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
+      this.topics.touch(vidx);
+      this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
     }

@@ -4,10 +4,10 @@
  */
 import { DENSE_INDEX as D, type RankerInput } from '../models/online/ranker-input.js';
 import type { OnlineState } from './online-state.js';
+import { topicProfile } from './topic-profile.js';
 import type { UserState } from './user-state.js';
 
 const HOUR_MS = 3_600_000;
-const POSITIVE = new Set(['like', 'share', 'comment']);
 
 export function fillRankerInput(state: OnlineState, user: UserState, vidx: number, now: number, input: RankerInput): void {
   const { catalog, engagement } = state;
@@ -29,32 +29,6 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
   dense[D.duration] = Math.log(Math.max(1, catalog.durationMs[vidx]! / 1000)) / 5;
   dense[D.retrievalScore] = 0;
-}
-
-interface TopicProfile {
-  version: number;
-  /** Hashtag → how many of the user's recent positive engagements carry it. */
-  counts: Map<string, number>;
-  positives: number;
-}
-
-/** Per-user summaries of recent engagement, recomputed only when the user has engaged since. */
-const profiles = new WeakMap<UserState, TopicProfile>();
-
-function topicProfile(state: OnlineState, user: UserState): TopicProfile {
-  let profile = profiles.get(user);
-  if (profile && profile.version === user.recentVersion) return profile;
-  const counts = new Map<string, number>();
-  let positives = 0;
-  for (const recent of user.recent) {
-    const positive = POSITIVE.has(recent.type) || (recent.type === 'play' && recent.watchRatio >= 0.8);
-    if (!positive) continue;
-    positives++;
-    for (const tag of state.catalog.videos[recent.vidx]!.hashtags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-  }
-  profile = { version: user.recentVersion, counts, positives };
-  profiles.set(user, profile);
-  return profile;
 }
 
 /**

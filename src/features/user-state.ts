@@ -36,6 +36,14 @@ export class UserState {
       this.recentNext = (this.recentNext + 1) % RECENT_EVENTS_PER_USER;
     }
   }
+
+  /** The `age`-th latest engagement (0 = the latest), or undefined past the oldest kept. */
+  recentAt(age: number): RecentEngagement | undefined {
+    const length = this.recent.length;
+    if (age < 0 || age >= length) return undefined;
+    // Until the buffer is full `recentNext` stays 0 and entries are in arrival order.
+    return this.recent[(this.recentNext - 1 - age + 2 * length) % length];
+  }
 }
 
 export class UserDirectory {

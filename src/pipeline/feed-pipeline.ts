@@ -7,8 +7,11 @@ import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
 import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
 import { ValueScorer } from './value-scorer.js';
+import { CoEngagementSource } from './sources/co-engagement-source.js';
 import { FollowingSource } from './sources/following-source.js';
 import { FreshSource } from './sources/fresh-source.js';
+import { OnboardingSource } from './sources/onboarding-source.js';
+import { TopicSource } from './sources/topic-source.js';
 import { TrendingSource } from './sources/trending-source.js';
 import type { CandidateSource, FeedRequest, Filter, ReRanker, Scorer } from './stages.js';
 
@@ -39,7 +42,14 @@ const reRanker = new DiversityReRanker();
 const catalogue = new FreshSource(BITS.catalogue, true);
 
 export const PERSONALIZED: StagePlan = {
-  sources: [new FollowingSource(BITS.following), new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],
+  sources: [
+    new FollowingSource(BITS.following),
+    new TrendingSource(BITS.trending),
+    new FreshSource(BITS.fresh),
+    new CoEngagementSource(BITS.coEngagement),
+    new TopicSource(BITS.topic),
+    new OnboardingSource(BITS.onboarding),
+  ],
   backfill: [catalogue],
   filters: [liveFilter, seenFilter, creatorFilter],
   scorer: valueScorer,

@@ -1,12 +1,19 @@
 /** Plain-language reasons for how a candidate was found: each names the source stage that proposed it. */
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
+import { CoEngagementSeeds, strongestSeed } from './sources/co-engagement-source.js';
+import { userTopicKeys } from './sources/topic-source.js';
 import type { FeedRequest } from './stages.js';
 
 export interface SourceBits {
   following: number;
   trending: number;
   fresh: number;
+  coEngagement: number;
+  topic: number;
+  onboarding: number;
 }
+
+const seeds = new CoEngagementSeeds();
 
 export function sourceReasons(request: FeedRequest, candidates: CandidateSet, slot: number, bits: SourceBits): string[] {
   const { engagement, catalog } = request.state;
@@ -24,7 +31,32 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     const freshness = candidates.rawScore[slot * MAX_SOURCES + bits.fresh]!;
     if (freshness > 0) reasons.push(`fresh: new video, posted ${formatAge(request.now - video.createdAt)} ago`);
   }
+  if (mask & (1 << bits.coEngagement)) {
+    seeds.collect(request.user);
+    const seed = strongestSeed(request.state.coEngagement, seeds, vidx);
+    if (seed >= 0) reasons.push(`co-engagement: people who liked ${describeVideo(catalog.videos[seed]!)} also watched this`);
+  }
+  if (mask & (1 << bits.topic)) {
+    const key = userTopicKeys(request).find((k) =>
+      k.kind === 'hashtag' ? video.hashtags.includes(k.key) : video.sound === k.key,
+    );
+    if (key) {
+      const what = key.kind === 'hashtag' ? `#${key.key}` : `videos with the sound "${key.key}"`;
+      reasons.push(`topic: you watch ${what} (${key.count} of your recent likes and finished plays)`);
+    }
+  }
+  if (mask & (1 << bits.onboarding)) {
+    const picked = request.user.profile.interests.filter((interest) => video.hashtags.includes(interest));
+    if (picked.length > 0) reasons.push(`onboarding: you picked ${picked.map((tag) => `#${tag}`).join(', ')}`);
+  }
   return reasons;
+}
+
+/** A video as a reason names it: its caption, shortened, or its id. */
+function describeVideo(video: { id: string; caption: string }): string {
+  const caption = video.caption.trim();
+  if (caption.length === 0) return video.id;
+  return `"${caption.length > 40 ? `${caption.slice(0, 39)}…` : caption}"`;
 }
 
 export function formatCount(value: number): string {

@@ -54,6 +54,15 @@ export class ValueScorer implements Scorer {
         value += boosts.fresh * candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]!;
       }
       if (mask & (1 << this.bits.following)) value += boosts.following;
+      if (mask & (1 << this.bits.coEngagement)) {
+        value += boosts.coEngagement * candidates.rawScore[slot * MAX_SOURCES + this.bits.coEngagement]!;
+      }
+      if (mask & (1 << this.bits.topic)) {
+        value += boosts.topic * candidates.rawScore[slot * MAX_SOURCES + this.bits.topic]!;
+      }
+      if (mask & (1 << this.bits.onboarding)) {
+        value += boosts.onboarding * candidates.rawScore[slot * MAX_SOURCES + this.bits.onboarding]!;
+      }
       candidates.score[slot] = value;
     }
   }

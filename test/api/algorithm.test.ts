@@ -23,7 +23,7 @@ describe('the versioned algorithm config', () => {
 
   it('makes a change a new version that applies at once, keeping the old one intact', async () => {
     const response = await postJson(`${server.url}/v1/algorithm/versions`, {
-      changes: { sourceBoosts: { following: 50, fresh: 0.3 } },
+      changes: { sourceBoosts: { ...DEFAULT_ALGORITHM.sourceBoosts, following: 50 } },
       note: 'followed accounts first',
       author: 'alice',
     });
