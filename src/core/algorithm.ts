@@ -47,6 +47,17 @@ export const AlgorithmConfigSchema = z.strictObject({
     .strictObject({ following: weight, fresh: weight })
     .describe('added to the value: following for followed accounts, fresh × freshness for new uploads'),
   maxPerHashtagPerPage: z.number().int().min(1).max(100).describe('diversity: items sharing a hashtag per page'),
+  freshExposure: z
+    .strictObject({
+      firstPool: z.number().int().min(1).max(1_000_000).describe('impressions every new video gets at stage 0'),
+      growth: z.number().min(1).max(100).describe('stage k allows firstPool × growth^k impressions in all'),
+      stages: z.number().int().min(1).max(20).describe('after the last stage a video leaves the fresh source'),
+      goodWatchRatio: z.number().min(0).max(10).describe('a play watched to at least this ratio is a good view'),
+      targetGoodRate: z.number().min(0).max(1).describe('a video holds up while its good-view rate is above this'),
+      confidence: z.number().min(0.5).max(0.9999).describe('…with at least this posterior probability'),
+      judgedShare: z.number().min(0).max(10).describe('a stage is judged once responses reach this share of its pool'),
+    })
+    .describe('staged exposure of new videos: each widens its audience only while its good-view rate holds up'),
 });
 
 export type AlgorithmConfig = z.infer<typeof AlgorithmConfigSchema>;
@@ -82,6 +93,15 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
   },
   sourceBoosts: { following: 1, fresh: 0.3 },
   maxPerHashtagPerPage: 2,
+  freshExposure: {
+    firstPool: 20,
+    growth: 4,
+    stages: 5,
+    goodWatchRatio: 0.5,
+    targetGoodRate: 0.4,
+    confidence: 0.8,
+    judgedShare: 0.5,
+  },
 };
 
 const SIGNAL_NAMES: Record<keyof AlgorithmConfig['valueWeights'], string> = {
@@ -111,6 +131,7 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
         .join('; ')}.`,
     `Accounts you follow get +${config.sourceBoosts.following}; new uploads get up to +${config.sourceBoosts.fresh} ` +
       `while younger than ${hours(config.freshWindowMs)}.`,
+    describeFreshExposure(config),
     `Trending counts engagement with a half-life of ${hours(config.trendingHalfLifeMs)}: a play counts its watch ` +
       `ratio (at most 2) × ${config.trendingWeights.play}, a like ${config.trendingWeights.like}, a share ` +
       `${config.trendingWeights.share}, a comment ${config.trendingWeights.comment}, a skip ` +
@@ -121,4 +142,16 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
       `popularity × ${config.scoreWeights.trending}, freshness × ${config.scoreWeights.fresh} and observed quality ` +
       `× ${config.scoreWeights.quality}.`,
   ];
+}
+
+function describeFreshExposure(config: AlgorithmConfig): string {
+  const e = config.freshExposure;
+  const pools = Array.from({ length: e.stages }, (_, k) => Math.round(e.firstPool * e.growth ** k));
+  return (
+    `New uploads are tried with a small audience first: ${pools[0]} viewers, then ${pools.slice(1).join(', ')} in ` +
+    `all, widening only while at least ${Math.round(e.targetGoodRate * 100)}% of responses are good (watched to ` +
+    `${Math.round(e.goodWatchRatio * 100)}% of the length, or a like, share or comment) with ` +
+    `${Math.round(e.confidence * 100)}% confidence; new uploads are picked among those being tried by sampling ` +
+    'their plausible good-view rate (Thompson sampling).'
+  );
 }

@@ -7,6 +7,7 @@ import { implicitUser, type AcceptedEvent, type EventType, type User, type Video
 import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
 import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
+import { FreshExposure } from './fresh-exposure.js';
 import { OnlineLearner } from './online-learner.js';
 import { latestBatchFactors } from './warm-start.js';
 import { RecencyIndex } from './recency-index.js';
@@ -34,6 +35,8 @@ export class OnlineState implements CatalogLookup {
   readonly users = new UserDirectory();
   readonly trending: TrendingIndex;
   readonly recency: RecencyIndex;
+  /** New videos being tried with a growing audience, for the fresh source. */
+  readonly freshExposure: FreshExposure;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
 
@@ -45,6 +48,7 @@ export class OnlineState implements CatalogLookup {
     this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
+    this.freshExposure = new FreshExposure(this.catalog, algorithm.freshExposure, algorithm.freshWindowMs);
   }
 
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
@@ -95,6 +99,7 @@ export class OnlineState implements CatalogLookup {
   putVideo(video: Video): void {
     const vidx = this.catalog.put(video);
     this.engagement.ensure(vidx + 1);
+    this.freshExposure.putVideo(vidx);
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
   }
@@ -118,6 +123,7 @@ export class OnlineState implements CatalogLookup {
           : NaN;
       this.learner?.observe(this, event, vidx, watchRatio);
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
+      this.freshExposure.observe(vidx, event.type, watchRatio);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
     }
@@ -130,6 +136,8 @@ export class OnlineState implements CatalogLookup {
 
   applyServed(item: ServedItem): void {
     const vidx = this.catalog.vidx(item.video);
-    if (vidx !== undefined) this.userOrImplicit(item.user, item.ts).seen.add(vidx);
+    if (vidx === undefined) return;
+    this.userOrImplicit(item.user, item.ts).seen.add(vidx);
+    this.freshExposure.countServed(vidx, item.ts);
   }
 }

@@ -7,6 +7,7 @@ import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
 import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
 import { ValueScorer } from './value-scorer.js';
+import { CatalogueSource } from './sources/catalogue-source.js';
 import { FollowingSource } from './sources/following-source.js';
 import { FreshSource } from './sources/fresh-source.js';
 import { TrendingSource } from './sources/trending-source.js';
@@ -36,7 +37,7 @@ export interface StagePlan {
 const popularityScorer = new EngagementScorer(BITS);
 const valueScorer = new ValueScorer(BITS);
 const reRanker = new DiversityReRanker();
-const catalogue = new FreshSource(BITS.catalogue, true);
+const catalogue = new CatalogueSource(BITS.catalogue);
 
 export const PERSONALIZED: StagePlan = {
   sources: [new FollowingSource(BITS.following), new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],

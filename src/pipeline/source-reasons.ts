@@ -1,5 +1,5 @@
 /** Plain-language reasons for how a candidate was found: each names the source stage that proposed it. */
-import { MAX_SOURCES, type CandidateSet } from './candidates.js';
+import type { CandidateSet } from './candidates.js';
 import type { FeedRequest } from './stages.js';
 
 export interface SourceBits {
@@ -21,8 +21,13 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     reasons.push(`trending: popular ${where} right now (${formatCount(value)} recent weighted engagements)`);
   }
   if (mask & (1 << bits.fresh)) {
-    const freshness = candidates.rawScore[slot * MAX_SOURCES + bits.fresh]!;
-    if (freshness > 0) reasons.push(`fresh: new video, posted ${formatAge(request.now - video.createdAt)} ago`);
+    const exposure = request.state.freshExposure;
+    const stage = exposure.stage[vidx]!;
+    reasons.push(
+      `fresh: new video posted ${formatAge(request.now - video.createdAt)} ago, being tried with a small audience: ` +
+        `shown to ${formatCount(exposure.served[vidx]!)} of up to ${formatCount(exposure.cap(stage))} viewers so far ` +
+        `(stage ${stage + 1} of ${exposure.config.stages})`,
+    );
   }
   return reasons;
 }
