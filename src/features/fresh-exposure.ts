@@ -134,6 +134,19 @@ export class FreshExposure {
     );
   }
 
+  /** The video's exposure in plain numbers, for the video's page in the API. */
+  describe(vidx: number): { served: number; stage: number; allowed: number; good: number; bad: number; exploring: boolean } {
+    const stage = this.stage[vidx]!;
+    return {
+      served: this.served[vidx]!,
+      stage,
+      allowed: this.cap(stage),
+      good: this.good[vidx]!,
+      bad: this.bad[vidx]!,
+      exploring: this.position[vidx]! >= 0,
+    };
+  }
+
   private refresh(vidx: number): void {
     const exploring = this.isExploring(vidx);
     const at = this.position[vidx]!;

@@ -25,7 +25,7 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     const stage = exposure.stage[vidx]!;
     reasons.push(
       `fresh: new video posted ${formatAge(request.now - video.createdAt)} ago, being tried with a small audience: ` +
-        `shown to ${formatCount(exposure.served[vidx]!)} of up to ${formatCount(exposure.cap(stage))} viewers so far ` +
+        `shown to ${exposure.served[vidx]} of up to ${exposure.cap(stage)} viewers so far ` +
         `(stage ${stage + 1} of ${exposure.config.stages})`,
     );
   }
