@@ -151,7 +151,8 @@ function describeFreshExposure(config: AlgorithmConfig): string {
     `New uploads are tried with a small audience first: ${pools[0]} viewers, then ${pools.slice(1).join(', ')} in ` +
     `all, widening only while at least ${Math.round(e.targetGoodRate * 100)}% of responses are good (watched to ` +
     `${Math.round(e.goodWatchRatio * 100)}% of the length, or a like, share or comment) with ` +
-    `${Math.round(e.confidence * 100)}% confidence; new uploads are picked among those being tried by sampling ` +
-    'their plausible good-view rate (Thompson sampling).'
+    `${Math.round(e.confidence * 100)}% confidence. Among the uploads being tried, each request draws a plausible ` +
+    'good-view rate for each from what viewers did so far and takes the highest draws (Thompson sampling); the ' +
+    'draw, between 0 and 1, is the freshness that scales their boost.'
   );
 }

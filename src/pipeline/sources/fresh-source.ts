@@ -6,7 +6,7 @@ import type { CandidateSource, FeedRequest } from '../stages.js';
 import { isServable } from './servable.js';
 
 /** Exploring videos looked at per request, from a random starting point: bounds the work however many there are. */
-export const FRESH_SCAN_LIMIT = 4096;
+export const FRESH_SCAN_LIMIT = 1024;
 
 /**
  * New videos being tried with a growing audience (see FreshExposure), chosen by Thompson sampling: each eligible
