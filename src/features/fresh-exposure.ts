@@ -39,7 +39,10 @@ export class FreshExposure {
   /** Videos with room left in their stage, in no particular order; `exploringCount` of them are valid. */
   exploring = new Int32Array(1024);
   exploringCount = 0;
-  /** Bumped whenever a video's evidence changes, so a sample that must not vary per user can be seeded from it. */
+  /**
+   * Bumped whenever the evidence of an exploring video changes: a sample that must not vary per user (the
+   * non-personalised feed) is seeded from it, so it is redrawn exactly when the posteriors it draws from change.
+   */
   evidenceVersion = 0;
   /** Position of each video in `exploring`, −1 when absent. */
   private position = new Int32Array(0);
@@ -93,9 +96,10 @@ export class FreshExposure {
       default:
         return;
     }
-    this.evidenceVersion++;
+    const wasExploring = this.position[vidx]! >= 0;
     this.stage[vidx] = this.stageFor(this.good[vidx]!, this.bad[vidx]!);
     this.refresh(vidx);
+    if (wasExploring || this.position[vidx]! >= 0) this.evidenceVersion++;
   }
 
   /** The video was put in a feed page at time `ts` (server time). */

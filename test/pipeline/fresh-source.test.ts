@@ -94,5 +94,12 @@ describe('FreshSource (Thompson sampling over exploring videos)', () => {
     const erin = retrieve(state, 'erin', T0 + HOUR, 'nonpersonalized');
     expect(erin.size).toBe(BUDGET);
     expect(retrieve(state, 'frank', T0 + 2 * HOUR, 'nonpersonalized')).toEqual(erin);
+    // Redrawn when the evidence of a video being tried changes, not for events about established videos.
+    state.putVideo(video('established', T0 - 10 * 24 * HOUR));
+    state.applyServed({ user: 'gina', video: 'established', ts: T0 + HOUR }); // serving time: it is long past its window
+    state.applyEvent({ id: 'x1', user: 'gina', video: 'established', creator: null, type: 'like', ts: T0 + HOUR, watchMs: null });
+    expect(retrieve(state, 'gina', T0 + 2 * HOUR, 'nonpersonalized')).toEqual(erin);
+    state.applyEvent({ id: 'x2', user: 'gina', video: 'poor-3', creator: null, type: 'like', ts: T0 + HOUR, watchMs: null });
+    expect(retrieve(state, 'gina', T0 + 2 * HOUR, 'nonpersonalized')).not.toEqual(erin);
   });
 });
