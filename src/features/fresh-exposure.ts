@@ -48,7 +48,9 @@ export class FreshExposure {
   private position = new Int32Array(0);
   /**
    * The latest serving time seen. Aging out is judged against it rather than against event or upload times, which
-   * clients set: one event stamped in 2099 must not age every video out.
+   * clients set: one event stamped in 2099 must not age every video out. Before anything was served (a first start
+   * on an imported catalogue) every live video counts as young; the fresh source still checks age against the
+   * request's time, and the first served item sweeps the old ones out.
    */
   private clock = Number.NEGATIVE_INFINITY;
   private nextSweepAt = Number.NEGATIVE_INFINITY;
@@ -59,7 +61,9 @@ export class FreshExposure {
     readonly config: FreshExposureConfig,
     private readonly windowMs: number,
   ) {
-    this.capOfStage = Float64Array.from({ length: config.stages }, (_, k) => config.firstPool * config.growth ** k);
+    this.capOfStage = Float64Array.from({ length: config.stages }, (_, k) =>
+      Math.round(config.firstPool * config.growth ** k),
+    );
   }
 
   /** Impressions a video may have in all at stage k. */

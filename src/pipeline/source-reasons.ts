@@ -1,5 +1,5 @@
 /** Plain-language reasons for how a candidate was found: each names the source stage that proposed it. */
-import type { CandidateSet } from './candidates.js';
+import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import type { FeedRequest } from './stages.js';
 
 export interface SourceBits {

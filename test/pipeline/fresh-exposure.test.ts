@@ -115,10 +115,10 @@ describe('staged exposure of new videos (real HTTP server, real SQLite file)', (
     }
     const good = await exposureOf('new-good');
     const poor = await exposureOf('new-poor');
-    console.log(`${trace.join('\n')}\ngood reached ${reached.good.size} viewers, poor ${reached.poor.size}`);
+    const story = `${trace.join('\n')}\ngood reached ${reached.good.size} viewers, poor ${reached.poor.size}`;
 
     // The good video went past its first two pools (20, then 80 impressions) and is still being tried.
-    expect(good.stage).toBeGreaterThanOrEqual(2);
+    expect(good.stage, story).toBeGreaterThanOrEqual(2);
     expect(reached.good.size).toBeGreaterThan(FIRST_POOL * GROWTH);
     expect(good.served).toBe(reached.good.size);
     expect(good.exploring).toBe(true);
