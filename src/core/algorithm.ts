@@ -56,6 +56,17 @@ export const AlgorithmConfigSchema = z.strictObject({
     .max(1000)
     .describe('onboarding interests are used until the user has this many recent positive engagements'),
   maxPerHashtagPerPage: z.number().int().min(1).max(100).describe('diversity: items sharing a hashtag per page'),
+  freshExposure: z
+    .strictObject({
+      firstPool: z.number().int().min(1).max(1_000_000).describe('impressions every new video gets at stage 0'),
+      growth: z.number().min(1).max(100).describe('stage k allows firstPool × growth^k impressions in all'),
+      stages: z.number().int().min(1).max(20).describe('after the last stage a video leaves the fresh source'),
+      goodWatchRatio: z.number().min(0).max(10).describe('a play watched to at least this ratio is a good view'),
+      targetGoodRate: z.number().min(0).max(1).describe('a video holds up while its good-view rate is above this'),
+      confidence: z.number().min(0.5).max(0.9999).describe('…with at least this posterior probability'),
+      judgedShare: z.number().min(0).max(10).describe('a stage is judged once responses reach this share of its pool'),
+    })
+    .describe('staged exposure of new videos: each widens its audience only while its good-view rate holds up'),
 });
 
 export type AlgorithmConfig = z.infer<typeof AlgorithmConfigSchema>;
@@ -92,6 +103,15 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
   sourceBoosts: { following: 1, fresh: 0.3, coEngagement: 0.3, topic: 0.3, onboarding: 1.5 },
   onboardingPositives: 10,
   maxPerHashtagPerPage: 2,
+  freshExposure: {
+    firstPool: 20,
+    growth: 4,
+    stages: 5,
+    goodWatchRatio: 0.5,
+    targetGoodRate: 0.4,
+    confidence: 0.8,
+    judgedShare: 0.5,
+  },
 };
 
 const SIGNAL_NAMES: Record<keyof AlgorithmConfig['valueWeights'], string> = {
@@ -127,6 +147,7 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
       `who picked interests gets the most engaged-with videos of those hashtags, with up to ` +
       `+${config.sourceBoosts.onboarding}, fading out as their own likes and finished plays accumulate (gone at ` +
       `${config.onboardingPositives} among their recent engagements).`,
+    describeFreshExposure(config),
     `Trending counts engagement with a half-life of ${hours(config.trendingHalfLifeMs)}: a play counts its watch ` +
       `ratio (at most 2) × ${config.trendingWeights.play}, a like ${config.trendingWeights.like}, a share ` +
       `${config.trendingWeights.share}, a comment ${config.trendingWeights.comment}, a skip ` +
@@ -137,4 +158,17 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
       `popularity × ${config.scoreWeights.trending}, freshness × ${config.scoreWeights.fresh} and observed quality ` +
       `× ${config.scoreWeights.quality}.`,
   ];
+}
+
+function describeFreshExposure(config: AlgorithmConfig): string {
+  const e = config.freshExposure;
+  const pools = Array.from({ length: e.stages }, (_, k) => Math.round(e.firstPool * e.growth ** k));
+  return (
+    `New uploads are tried with a small audience first: ${pools[0]} viewers, then ${pools.slice(1).join(', ')} in ` +
+    `all, widening only while at least ${Math.round(e.targetGoodRate * 100)}% of responses are good (watched to ` +
+    `${Math.round(e.goodWatchRatio * 100)}% of the length, or a like, share or comment) with ` +
+    `${Math.round(e.confidence * 100)}% confidence. Among the uploads being tried, each request draws a plausible ` +
+    'good-view rate for each from what viewers did so far and takes the highest draws (Thompson sampling); the ' +
+    'draw, between 0 and 1, is the freshness that scales their boost.'
+  );
 }

@@ -8,6 +8,7 @@ import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
 import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import { CoEngagementIndex } from './co-engagement-index.js';
+import { FreshExposure } from './fresh-exposure.js';
 import { OnlineLearner } from './online-learner.js';
 import { latestBatchFactors } from './warm-start.js';
 import { RecencyIndex } from './recency-index.js';
@@ -40,6 +41,8 @@ export class OnlineState implements CatalogLookup {
   readonly coEngagement = new CoEngagementIndex();
   /** The most engaged-with videos per hashtag and per sound. */
   readonly topics: TopicIndex;
+  /** New videos being tried with a growing audience, for the fresh source. */
+  readonly freshExposure: FreshExposure;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
 
@@ -52,6 +55,7 @@ export class OnlineState implements CatalogLookup {
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
     this.topics = new TopicIndex(this.catalog, this.engagement);
+    this.freshExposure = new FreshExposure(this.catalog, algorithm.freshExposure, algorithm.freshWindowMs);
   }
 
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
@@ -104,6 +108,7 @@ export class OnlineState implements CatalogLookup {
     const vidx = this.catalog.put(video);
     this.engagement.ensure(vidx + 1);
     this.topics.putVideo(vidx, previous);
+    this.freshExposure.putVideo(vidx);
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
   }
@@ -129,6 +134,7 @@ export class OnlineState implements CatalogLookup {
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
       this.topics.touch(vidx);
       this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
+      this.freshExposure.observe(vidx, event.type, watchRatio);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
     }
@@ -141,6 +147,8 @@ export class OnlineState implements CatalogLookup {
 
   applyServed(item: ServedItem): void {
     const vidx = this.catalog.vidx(item.video);
-    if (vidx !== undefined) this.userOrImplicit(item.user, item.ts).seen.add(vidx);
+    if (vidx === undefined) return;
+    this.userOrImplicit(item.user, item.ts).seen.add(vidx);
+    this.freshExposure.countServed(vidx, item.ts);
   }
 }

@@ -8,6 +8,7 @@ import { EngagementScorer } from './engagement-scorer.js';
 import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
 import { ValueScorer } from './value-scorer.js';
 import { CoEngagementSource } from './sources/co-engagement-source.js';
+import { CatalogueSource } from './sources/catalogue-source.js';
 import { FollowingSource } from './sources/following-source.js';
 import { FreshSource } from './sources/fresh-source.js';
 import { OnboardingSource } from './sources/onboarding-source.js';
@@ -39,7 +40,7 @@ export interface StagePlan {
 const popularityScorer = new EngagementScorer(BITS);
 const valueScorer = new ValueScorer(BITS);
 const reRanker = new DiversityReRanker();
-const catalogue = new FreshSource(BITS.catalogue, true);
+const catalogue = new CatalogueSource(BITS.catalogue);
 
 export const PERSONALIZED: StagePlan = {
   sources: [

@@ -58,8 +58,9 @@ export class FeedService {
           ? this.ranked(NON_PERSONALIZED, request, cursor?.offset ?? 0, cursor)
           : this.ranked(PERSONALIZED, request, 0, cursor);
     if (page.items.length > 0) {
-      for (const item of page.items) user.seen.add(this.state.catalog.vidx(item.video.id)!);
-      await this.store.recordServed(page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now })));
+      const served = page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now }));
+      for (const item of served) this.state.applyServed(item);
+      await this.store.recordServed(served);
     }
     return page;
   }

@@ -28,8 +28,13 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     reasons.push(`trending: popular ${where} right now (${formatCount(value)} recent weighted engagements)`);
   }
   if (mask & (1 << bits.fresh)) {
-    const freshness = candidates.rawScore[slot * MAX_SOURCES + bits.fresh]!;
-    if (freshness > 0) reasons.push(`fresh: new video, posted ${formatAge(request.now - video.createdAt)} ago`);
+    const exposure = request.state.freshExposure;
+    const stage = exposure.stage[vidx]!;
+    reasons.push(
+      `fresh: new video posted ${formatAge(request.now - video.createdAt)} ago, being tried with a small audience: ` +
+        `shown to ${exposure.served[vidx]} of up to ${exposure.cap(stage)} viewers so far ` +
+        `(stage ${stage + 1} of ${exposure.config.stages})`,
+    );
   }
   if (mask & (1 << bits.coEngagement)) {
     seeds.collect(request.user);

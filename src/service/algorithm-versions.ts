@@ -21,7 +21,11 @@ export const AlgorithmChangeSchema = z.strictObject({
 export type AlgorithmChange = z.output<typeof AlgorithmChangeSchema>;
 
 /** Sections of the config that only take effect at the next start (the counters they shape are rebuilt then). */
-export const APPLIED_AT_RESTART: ReadonlyArray<keyof AlgorithmConfig> = ['trendingHalfLifeMs', 'trendingWeights'];
+export const APPLIED_AT_RESTART: ReadonlyArray<keyof AlgorithmConfig> = [
+  'trendingHalfLifeMs',
+  'trendingWeights',
+  'freshExposure',
+];
 
 /** The active version; a store without any gets the published default as version 1. */
 export async function activeAlgorithm(store: Store): Promise<AlgorithmVersion> {

@@ -60,6 +60,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
           negatives: engagement.negatives[vidx],
           trending: engagement.trendingValue(vidx, Date.now()),
         },
+        exposure: service.state.freshExposure.describe(vidx),
       };
     },
   );

@@ -1,34 +1,101 @@
+import { sampleBeta } from '../../models/beta-posterior.js';
+import { seededRandom } from '../../models/random.js';
+import { PRIOR_BAD, PRIOR_GOOD } from '../../features/fresh-exposure.js';
 import type { CandidateSet } from '../candidates.js';
 import type { CandidateSource, FeedRequest } from '../stages.js';
 import { isServable } from './servable.js';
 
+/** Exploring videos looked at per request, from a random starting point: bounds the work however many there are. */
+export const FRESH_SCAN_LIMIT = 1024;
+
 /**
- * The newest live videos, so new uploads get a first audience. Raw score: 1 when just posted, decaying over the
- * fresh window. When `backfill` is set it walks past the window, so a user who has seen everything recent still
- * gets a page until the catalogue is exhausted.
+ * New videos being tried with a growing audience (see FreshExposure), chosen by Thompson sampling: each eligible
+ * video draws a plausible good-view rate θ ~ Beta(1 + good, 1 + bad) and the `sourceBudgets.fresh` highest draws
+ * become candidates with θ as raw score. Videos with little evidence draw widely, so they get tried; videos that
+ * keep disappointing draw low and rarely win. The draws are seeded per request (user and time) so a request can
+ * be replayed exactly; the non-personalised feed seeds from the evidence alone, so it is the same for everyone.
  */
 export class FreshSource implements CandidateSource {
-  readonly name: string;
-  constructor(
-    readonly bit: number,
-    private readonly backfill = false,
-  ) {
-    this.name = backfill ? 'catalogue' : 'fresh';
-  }
+  readonly name = 'fresh';
+  private heapTheta = new Float64Array(128);
+  private heapVidx = new Int32Array(128);
+
+  constructor(readonly bit: number) {}
 
   retrieve(request: FeedRequest, candidates: CandidateSet): void {
-    const { catalog, recency } = request.state;
-    const window = request.algorithm.freshWindowMs;
-    const budget = this.backfill ? request.n * 3 : request.algorithm.sourceBudgets.fresh;
-    const newest = recency.newest(request.now);
-    let taken = 0;
-    for (let i = 0; i < newest.length && taken < budget; i++) {
-      const vidx = newest[i]!;
-      const age = Math.max(0, request.now - catalog.createdAt[vidx]!);
-      if (!this.backfill && age > window) break;
-      if (!isServable(request, vidx) || candidates.has(vidx)) continue;
-      candidates.add(vidx, this.bit, Math.exp(-age / window));
-      taken++;
+    const exposure = request.state.freshExposure;
+    const { catalog } = request.state;
+    const budget = request.algorithm.sourceBudgets.fresh;
+    const count = exposure.exploringCount;
+    if (budget === 0 || count === 0) return;
+    if (this.heapTheta.length < budget) {
+      this.heapTheta = new Float64Array(budget);
+      this.heapVidx = new Int32Array(budget);
     }
+    const random = seededRandom(requestSeed(request, exposure.evidenceVersion));
+    const window = request.algorithm.freshWindowMs;
+    const scan = Math.min(count, FRESH_SCAN_LIMIT);
+    const start = Math.floor(random() * count);
+    let size = 0;
+    for (let i = 0; i < scan; i++) {
+      const vidx = exposure.exploring[(start + i) % count]!;
+      if (request.now - catalog.createdAt[vidx]! > window || !isServable(request, vidx)) continue;
+      const theta = sampleBeta(random, PRIOR_GOOD + exposure.good[vidx]!, PRIOR_BAD + exposure.bad[vidx]!);
+      size = this.offer(size, budget, theta, vidx);
+    }
+    for (let i = 0; i < size; i++) candidates.add(this.heapVidx[i]!, this.bit, this.heapTheta[i]!);
   }
+
+  /** Keeps the `budget` highest draws in a min-heap; returns the new heap size. */
+  private offer(size: number, budget: number, theta: number, vidx: number): number {
+    const keys = this.heapTheta;
+    const ids = this.heapVidx;
+    let i: number;
+    if (size < budget) {
+      i = size++;
+      while (i > 0) {
+        const parent = (i - 1) >> 1;
+        if (keys[parent]! <= theta) break;
+        keys[i] = keys[parent]!;
+        ids[i] = ids[parent]!;
+        i = parent;
+      }
+    } else {
+      if (theta <= keys[0]!) return size;
+      i = 0;
+      for (;;) {
+        const left = 2 * i + 1;
+        if (left >= size) break;
+        const right = left + 1;
+        const child = right < size && keys[right]! < keys[left]! ? right : left;
+        if (keys[child]! >= theta) break;
+        keys[i] = keys[child]!;
+        ids[i] = ids[child]!;
+        i = child;
+      }
+    }
+    keys[i] = theta;
+    ids[i] = vidx;
+    return size;
+  }
+}
+
+/**
+ * Personalised: varies with the user and the request time, so users explore different new videos. Non-personalised:
+ * only the evidence so far, so two people asking at the same moment get the same feed, and pages by offset agree.
+ */
+function requestSeed(request: FeedRequest, evidenceVersion: number): number {
+  if (request.mode === 'nonpersonalized') return hashNumber(0x6e70, evidenceVersion);
+  let h = hashNumber(0x7065, request.now);
+  const id = request.user.profile.id;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 0x01000193);
+  return h >>> 0;
+}
+
+/** FNV-1a-style mixing of a (possibly > 2^32) non-negative integer into a 32-bit seed. */
+function hashNumber(seed: number, value: number): number {
+  let h = Math.imul(0x811c9dc5 ^ seed, 0x01000193);
+  h = Math.imul(h ^ (value >>> 0), 0x01000193);
+  h = Math.imul(h ^ Math.floor(value / 4_294_967_296), 0x01000193);
+  return h >>> 0;
 }
