@@ -3,9 +3,12 @@ import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { ApiKeys } from '../auth/api-keys.js';
 import type { ForyouService } from '../service/foryou-service.js';
+import { registerAccessControl } from './access.js';
 import { registerErrorHandler } from './errors.js';
 import { registerJsonBody } from './json-body.js';
+import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rate-limits.js';
 import { registerAlgorithmRoutes } from './routes/algorithm-routes.js';
 import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
@@ -20,6 +23,12 @@ export interface ServerOptions {
   logger?: boolean;
   /** The user the web app opens as. */
   demoUser?: string | undefined;
+  /** A key of the demo user, handed to the web app (demo mode only: anyone who can load the page can use it). */
+  demoUserKey?: string | undefined;
+  /** The keys that may call the API; default: the keys in the store, nothing else. */
+  keys?: ApiKeys;
+  /** Requests per minute by caller class; classes not given keep their default. */
+  rateLimits?: Partial<RateLimits>;
 }
 
 export async function buildServer(service: ForyouService, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -33,6 +42,9 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   app.setSerializerCompiler(serializerCompiler);
   registerJsonBody(app);
   registerErrorHandler(app);
+  // Before every route, the docs included: a route registered earlier would escape the access check.
+  registerAccessControl(app, options.keys ?? new ApiKeys(service.store));
+  await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
   await app.register(fastifySwagger, {
     openapi: {
       info: {
@@ -49,6 +61,6 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerEventRoutes(app, service);
   registerFeedRoutes(app, service);
   registerAlgorithmRoutes(app, service);
-  registerWebApp(app, options.demoUser);
+  registerWebApp(app, options.demoUser, options.demoUserKey);
   return app;
 }

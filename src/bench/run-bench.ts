@@ -88,7 +88,10 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   log('serve: starting (rebuilds the online state from the store)');
   const startupStart = process.hrtime.bigint();
-  const server = await spawnServe(['--db', dbPath]);
+  // The benchmark is one client sending everything through one service key: no rate limit may cut it short.
+  const server = await spawnServe(['--db', dbPath, '--rate-limit', 'service=1000000000']);
+  const auth = { authorization: `Bearer ${server.serviceKey}` };
+  const get = (url: string) => fetch(url, { headers: auth });
   const startupSeconds = elapsedMs(startupStart) / 1000;
   try {
     const userIds = world.users.map((u) => u.id);
@@ -102,7 +105,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       batches.push(JSON.stringify({ events: live.slice(i, i + options.batchSize) }));
     }
     const ingest = await runRequests(batches.length, 4, (i) =>
-      fetch(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: batches[i] }),
+      fetch(`${server.url}/v1/events`, { method: 'POST', headers: { ...auth, 'content-type': 'application/json' }, body: batches[i] }),
     );
     if (ingest.failures > 0) throw new Error(`${ingest.failures} event batches failed`);
     const ingestEventsPerSec = (ingest.latenciesMs.length * options.batchSize) / ingest.seconds;
@@ -111,18 +114,20 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     let pick = 0;
     const randomUser = () => userIds[(pick = (pick * 1_103_515_245 + 12_345) % 2 ** 31) % userIds.length]!;
     const feedUrl = () => `${server.url}/v1/feed/${encodeURIComponent(randomUser())}?n=10`;
-    await runRequests(200, 1, () => fetch(feedUrl())); // warm-up
-    const sequential = await runRequests(options.feedRequests, 1, () => fetch(feedUrl()));
+    await runRequests(200, 1, () => get(feedUrl())); // warm-up
+    const sequential = await runRequests(options.feedRequests, 1, () => get(feedUrl()));
     if (sequential.failures > 0) throw new Error(`${sequential.failures} feed requests failed`);
     const latencies = sortedCopy(sequential.latenciesMs);
 
     const concurrency = 16;
     log(`feed: ${options.feedRequests} requests, ${concurrency} at a time (throughput)`);
-    const parallel = await runRequests(options.feedRequests, concurrency, () => fetch(feedUrl()));
+    const parallel = await runRequests(options.feedRequests, concurrency, () => get(feedUrl()));
     if (parallel.failures > 0) throw new Error(`${parallel.failures} feed requests failed`);
 
     log(`freshness: ${options.freshnessTrials} follow → next feed trials`);
-    const freshness = sortedCopy(await measureFreshness(server.url, world.users.map((u) => u.id), creatorsWithVideos(world), options.freshnessTrials));
+    const freshness = sortedCopy(
+      await measureFreshness(server.url, server.serviceKey, world.users.map((u) => u.id), creatorsWithVideos(world), options.freshnessTrials),
+    );
 
     const memory = processMemoryMb(server.child.pid!);
     return {
@@ -161,21 +166,22 @@ function creatorsWithVideos(world: ReturnType<typeof createWorld>): string[] {
  * Freshness: a user follows a creator; the time from the event's acknowledgement until a feed answer shows a video
  * of that creator from the `following` source.
  */
-async function measureFreshness(url: string, users: string[], creators: string[], trials: number): Promise<number[]> {
+async function measureFreshness(url: string, key: string, users: string[], creators: string[], trials: number): Promise<number[]> {
+  const auth = { authorization: `Bearer ${key}` };
   const results: number[] = [];
   for (let trial = 0; trial < trials; trial++) {
     const user = `fresh-${trial}-${users[trial % users.length]}`;
     const creator = creators[(trial * 7919) % creators.length]!;
     const response = await fetch(`${url}/v1/events`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { ...auth, 'content-type': 'application/json' },
       body: JSON.stringify({ events: [{ id: `fresh-${trial}`, user, creator, type: 'follow' }] }),
     });
     if (!response.ok) throw new Error(`follow failed: ${await response.text()}`);
     await response.arrayBuffer();
     const acknowledged = process.hrtime.bigint();
     for (let attempt = 0; attempt < 1000; attempt++) {
-      const page = (await (await fetch(`${url}/v1/feed/${encodeURIComponent(user)}?n=10`)).json()) as {
+      const page = (await (await fetch(`${url}/v1/feed/${encodeURIComponent(user)}?n=10`, { headers: auth })).json()) as {
         items: Array<{ video: { creator: string }; sources: string[] }>;
       };
       if (page.items.some((item) => item.video.creator === creator && item.sources.includes('following'))) {

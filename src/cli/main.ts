@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bench: async () => (await import('./bench-command.js')).registerBench,
   eval: async () => (await import('./eval-command.js')).registerEval,
   train: async () => (await import('./train-command.js')).registerTrain,
+  keys: async () => (await import('./keys-command.js')).registerKeys,
 };
 /** Commands registered by another command's module. */
 const PROVIDED_BY: Record<string, string> = { 'eval-report': 'eval', tune: 'eval', 'eval-scale': 'eval' };

@@ -47,6 +47,18 @@ export interface AlgorithmVersionRecord {
   config: Record<string, unknown>;
 }
 
+/** An API key as stored: its hash only, never the key. Roles are checked by the API, not the store. */
+export interface ApiKeyRecord {
+  id: string;
+  /** Hex SHA-256 of the whole key. */
+  hash: string;
+  role: string;
+  /** The user a `user` key belongs to; null for other roles. */
+  user: string | null;
+  createdAt: number;
+  revokedAt: number | null;
+}
+
 export interface Store {
   readonly kind: string;
   /** Inserts or replaces videos, all or none. */
@@ -95,5 +107,12 @@ export interface Store {
   algorithmVersion(version: number): Promise<AlgorithmVersionRecord | undefined>;
   /** Every version, oldest first. */
   listAlgorithmVersions(): Promise<AlgorithmVersionRecord[]>;
+  /** Stores a new API key; its id must be new. */
+  addApiKey(record: ApiKeyRecord): Promise<void>;
+  apiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Every key, revoked ones included, oldest first. */
+  listApiKeys(): Promise<ApiKeyRecord[]>;
+  /** Marks the key revoked at `at` (a key already revoked keeps its first time); undefined when there is no such key. */
+  revokeApiKey(id: string, at: number): Promise<ApiKeyRecord | undefined>;
   close(): Promise<void>;
 }

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { postJson, putVideos, startServer } from '../helpers/running-server.js';
+import { fetchWithKey, postJson, putVideos, startServer } from '../helpers/running-server.js';
 import { spawnServer } from '../helpers/server-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -42,7 +42,7 @@ describe('idempotency', () => {
       })
     ).json();
     expect(mixed).toEqual({ accepted: 1, duplicates: 2 });
-    const stats = async () => (await (await fetch(`${server.url}/v1/videos/v0`)).json()).stats;
+    const stats = async () => (await (await fetchWithKey(`${server.url}/v1/videos/v0`)).json()).stats;
     expect(await stats()).toMatchObject({ plays: 2, likes: 1 });
     await server.stop();
     server = await startServer(dbPath);
@@ -76,7 +76,7 @@ describe('durability', () => {
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
 
     const second = await spawnServer(['--db', dbPath]);
-    const stats = await (await fetch(`${second.url}/v1/videos/v1`)).json();
+    const stats = await (await fetchWithKey(`${second.url}/v1/videos/v1`)).json();
     expect(stats.stats.plays + stats.stats.likes).toBe(300);
     second.child.kill('SIGTERM');
     await second.exited;

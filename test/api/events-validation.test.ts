@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH_EVENTS } from '../../src/core/schemas.js';
-import { postJson, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, postJson, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
 
 let server: RunningServer;
 
@@ -65,7 +65,7 @@ describe('POST /v1/events refuses bad input and writes nothing', () => {
   });
 
   it('refuses malformed JSON', async () => {
-    const response = await fetch(`${server.url}/v1/events`, {
+    const response = await fetchWithKey(`${server.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: '{"events":[{"id":"e1",',
@@ -78,7 +78,7 @@ describe('POST /v1/events refuses bad input and writes nothing', () => {
   it('refuses a body that is not UTF-8 rather than mangling ids', async () => {
     const json = Buffer.from(JSON.stringify({ events: [{ ...good('utf'), user: 'u_X' }] }));
     json[json.indexOf('u_X') + 2] = 0xff;
-    const response = await fetch(`${server.url}/v1/events`, {
+    const response = await fetchWithKey(`${server.url}/v1/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: json,
@@ -89,7 +89,7 @@ describe('POST /v1/events refuses bad input and writes nothing', () => {
   });
 
   it('refuses other media types with 415', async () => {
-    const response = await fetch(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
+    const response = await fetchWithKey(`${server.url}/v1/events`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello' });
     await expectRefused(response, 415);
     expect(await storedEvents()).toBe(0);
   });
@@ -112,7 +112,7 @@ describe('PUT /v1/videos and /v1/users validate too', () => {
     const response = await putJson(`${server.url}/v1/videos/bad`, { creator: '', durationMs: -5, hashtags: 'cats', status: 'gone' });
     const body = await expectRefused(response, 400);
     expect(body.problems.map((p) => p.field).sort()).toEqual(['creator', 'durationMs', 'hashtags', 'status']);
-    expect((await fetch(`${server.url}/v1/videos/bad`)).status).toBe(404);
+    expect((await fetchWithKey(`${server.url}/v1/videos/bad`)).status).toBe(404);
   });
 
   it('refuses a body id that differs from the path', async () => {
@@ -123,15 +123,15 @@ describe('PUT /v1/videos and /v1/users validate too', () => {
   it('names bad user settings', async () => {
     const response = await putJson(`${server.url}/v1/users/u9`, { settings: { personalized: 'no' } });
     expect((await expectRefused(response, 400)).problems[0]!.field).toBe('settings.personalized');
-    expect((await fetch(`${server.url}/v1/users/u9`)).status).toBe(404);
+    expect((await fetchWithKey(`${server.url}/v1/users/u9`)).status).toBe(404);
   });
 
   it('refuses an over-long id in the path', async () => {
-    const response = await fetch(`${server.url}/v1/videos/${'x'.repeat(129)}`);
+    const response = await fetchWithKey(`${server.url}/v1/videos/${'x'.repeat(129)}`);
     expect((await expectRefused(response, 400)).problems[0]!.field).toBe('id');
   });
 
   it('answers 404 with JSON for unknown routes', async () => {
-    await expectRefused(await fetch(`${server.url}/v2/nothing`), 404);
+    await expectRefused(await fetchWithKey(`${server.url}/v2/nothing`), 404);
   });
 });

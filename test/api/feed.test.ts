@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, postJson, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
 
 let server: RunningServer;
 const VIDEOS = 230;
@@ -11,7 +11,7 @@ interface FeedBody {
 }
 
 async function feed(user: string, query = ''): Promise<FeedBody> {
-  const response = await fetch(`${server.url}/v1/feed/${user}?${query}`);
+  const response = await fetchWithKey(`${server.url}/v1/feed/${user}?${query}`);
   expect(response.status).toBe(200);
   return response.json();
 }
@@ -129,13 +129,13 @@ describe('GET /v1/feed/:user', () => {
   });
 
   it('refuses a forged cursor and bad query values', async () => {
-    const forged = await fetch(`${server.url}/v1/feed/x?cursor=not-a-cursor`);
+    const forged = await fetchWithKey(`${server.url}/v1/feed/x?cursor=not-a-cursor`);
     expect(forged.status).toBe(400);
     expect((await forged.json()).problems[0].field).toBe('cursor');
-    const badN = await fetch(`${server.url}/v1/feed/x?n=0`);
+    const badN = await fetchWithKey(`${server.url}/v1/feed/x?n=0`);
     expect(badN.status).toBe(400);
     expect((await badN.json()).problems[0].field).toBe('n');
-    const badMode = await fetch(`${server.url}/v1/feed/x?mode=chaos`);
+    const badMode = await fetchWithKey(`${server.url}/v1/feed/x?mode=chaos`);
     expect((await badMode.json()).problems[0].field).toBe('mode');
   });
 
@@ -150,11 +150,11 @@ describe('GET /v1/feed/:user', () => {
 
 describe('service endpoints', () => {
   it('answers /healthz and serves the OpenAPI document', async () => {
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
-    const doc = await (await fetch(`${server.url}/docs/json`)).json();
+    expect((await fetchWithKey(`${server.url}/healthz`)).status).toBe(200);
+    const doc = await (await fetchWithKey(`${server.url}/docs/json`)).json();
     expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/events', '/v1/feed/{user}', '/v1/videos/{id}', '/v1/users/{id}']));
-    expect((await fetch(`${server.url}/docs`, { redirect: 'follow' })).status).toBe(200);
-    const web = await fetch(`${server.url}/`);
+    expect((await fetchWithKey(`${server.url}/docs`, { redirect: 'follow' })).status).toBe(200);
+    const web = await fetchWithKey(`${server.url}/`);
     expect(web.headers.get('content-type')).toMatch(/text\/html/);
   });
 });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
-import { postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, TEST_ADMIN_KEY, postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
 
 let server: RunningServer;
 beforeAll(async () => {
@@ -10,11 +10,11 @@ beforeAll(async () => {
 });
 afterAll(async () => server.dispose());
 
-const exposure = async () => (await (await fetch(`${server.url}/v1/videos/new`)).json()).exposure;
+const exposure = async () => (await (await fetchWithKey(`${server.url}/v1/videos/new`)).json()).exposure;
 
 describe('the freshExposure section of the algorithm config', () => {
   it('is published in plain language', async () => {
-    const body = await (await fetch(`${server.url}/v1/algorithm`)).json();
+    const body = await (await fetchWithKey(`${server.url}/v1/algorithm`)).json();
     expect(body.config.freshExposure).toEqual(DEFAULT_ALGORITHM.freshExposure);
     expect(body.description.join(' ')).toMatch(/tried with a small audience first: 20 viewers, then 80, 320, 1280, 5120 in all/);
   });
@@ -23,7 +23,7 @@ describe('the freshExposure section of the algorithm config', () => {
     const response = await postJson(`${server.url}/v1/algorithm/versions`, {
       changes: { freshExposure: { ...DEFAULT_ALGORITHM.freshExposure, firstPool: 0, targetGoodRate: 2 } },
       note: 'bad pools',
-    });
+    }, TEST_ADMIN_KEY);
     expect(response.status).toBe(400);
     const fields = (await response.json()).problems.map((p: { field: string }) => p.field);
     expect(fields).toEqual(expect.arrayContaining(['changes.freshExposure.firstPool', 'changes.freshExposure.targetGoodRate']));
@@ -34,7 +34,7 @@ describe('the freshExposure section of the algorithm config', () => {
     const response = await postJson(`${server.url}/v1/algorithm/versions`, {
       changes: { freshExposure: { ...DEFAULT_ALGORITHM.freshExposure, firstPool: 3 } },
       note: 'smaller first audience',
-    });
+    }, TEST_ADMIN_KEY);
     expect(response.status).toBe(201);
     expect((await response.json()).appliesAtRestart).toEqual(['freshExposure']);
     expect((await exposure()).allowed).toBe(20);
@@ -44,7 +44,7 @@ describe('the freshExposure section of the algorithm config', () => {
     expect((await exposure()).allowed).toBe(3);
     const freshSources: boolean[] = [];
     for (let u = 0; u < 5; u++) {
-      const items = (await (await fetch(`${server.url}/v1/feed/viewer${u}?n=5`)).json()).items;
+      const items = (await (await fetchWithKey(`${server.url}/v1/feed/viewer${u}?n=5`)).json()).items;
       freshSources.push(items.some((item: { video: { id: string }; sources: string[] }) => item.video.id === 'new' && item.sources.includes('fresh')));
     }
     // The only video in the catalogue: the fresh source proposes it to its first three viewers, then stops; the

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createWorld, loadWorldIntoStore, type World } from '../../src/sim/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
-import { postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 interface FeedBody {
@@ -41,7 +41,7 @@ describe('onboarding', () => {
 
     const created = await putJson(`${server.url}/v1/users/newbie`, { region: 'US', interests: interests.map((tag) => `#${tag}`) });
     expect(created.status).toBe(201);
-    const response = await fetch(`${server.url}/v1/feed/newbie?n=10`);
+    const response = await fetchWithKey(`${server.url}/v1/feed/newbie?n=10`);
     expect(response.status).toBe(200);
     const page: FeedBody = await response.json();
     expect(page.items).toHaveLength(10);
@@ -56,12 +56,12 @@ describe('onboarding', () => {
     // Once their own likes speak, onboarding steps aside and their topics take over
     const events = page.items.map((item, i) => ({ id: `newbie-like-${i}`, user: 'newbie', video: item.video.id, type: 'like' }));
     expect((await postJson(`${server.url}/v1/events`, { events })).status).toBe(200);
-    const later: FeedBody = await (await fetch(`${server.url}/v1/feed/newbie?n=10`)).json();
+    const later: FeedBody = await (await fetchWithKey(`${server.url}/v1/feed/newbie?n=10`)).json();
     expect(later.items.some((item) => item.sources.includes('onboarding'))).toBe(false);
     expect(later.items.some((item) => item.sources.includes('topic'))).toBe(true);
 
     // Someone who picked nothing gets no onboarding candidates
-    const plain: FeedBody = await (await fetch(`${server.url}/v1/feed/no-interests?n=10`)).json();
+    const plain: FeedBody = await (await fetchWithKey(`${server.url}/v1/feed/no-interests?n=10`)).json();
     expect(plain.items.every((item) => !item.sources.includes('onboarding'))).toBe(true);
   });
 });

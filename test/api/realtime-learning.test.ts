@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
 
 let server: RunningServer;
 const TOPICS = ['cats', 'cars', 'cooking'];
@@ -13,7 +13,7 @@ interface Item {
 const topicOf = (item: Item) => item.video.id.split('-')[0]!;
 
 async function page(user: string, n = 10): Promise<Item[]> {
-  return (await (await fetch(`${server.url}/v1/feed/${user}?n=${n}`)).json()).items;
+  return (await (await fetchWithKey(`${server.url}/v1/feed/${user}?n=${n}`)).json()).items;
 }
 
 let eventId = 0;

@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../helpers/server-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
+import { fetchWithKey } from '../helpers/running-server.js';
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
@@ -13,20 +14,20 @@ describe('foryou serve --demo', () => {
   it('creates the demo catalogue once and serves the demo user a feed with reasons', async () => {
     const db = join(temp.dir, 'demo.db');
     const first = await spawnServer(['--db', db, '--demo']);
-    const health = await fetch(`${first.url}/healthz`);
+    const health = await fetchWithKey(`${first.url}/healthz`);
     expect(health.status).toBe(200);
     const { videos, users } = await health.json();
     expect(videos).toBeGreaterThan(1000);
-    const feed = await (await fetch(`${first.url}/v1/feed/demo?n=10`)).json();
+    const feed = await (await fetchWithKey(`${first.url}/v1/feed/demo?n=10`)).json();
     expect(feed.items).toHaveLength(10);
     for (const item of feed.items) expect(item.reasons.length).toBeGreaterThan(0);
-    const page = await (await fetch(`${first.url}/`)).text();
+    const page = await (await fetchWithKey(`${first.url}/`)).text();
     expect(page).toContain('"demo"');
     first.child.kill('SIGTERM');
     await first.exited;
 
     const second = await spawnServer(['--db', db, '--demo']);
-    const again = await (await fetch(`${second.url}/healthz`)).json();
+    const again = await (await fetchWithKey(`${second.url}/healthz`)).json();
     expect(again).toMatchObject({ videos, users });
     second.child.kill('SIGTERM');
     await second.exited;

@@ -1,9 +1,15 @@
 /** A real foryou HTTP server on a real SQLite file, in this process, listening on a loopback port. */
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
-import { buildServer } from '../../src/api/server.js';
+import { buildServer, type ServerOptions } from '../../src/api/server.js';
+import { ApiKeys } from '../../src/auth/api-keys.js';
 import { ForyouService } from '../../src/service/foryou-service.js';
 import { makeTempDir } from './temp-dir.js';
+
+/** Keys every test server accepts (as `foryou serve` accepts $FORYOU_SERVICE_KEY and $FORYOU_ADMIN_KEY). */
+export const TEST_SERVICE_KEY = 'test-service-key-0123456789abcdef';
+export const TEST_ADMIN_KEY = 'test-admin-key-0123456789abcdef';
+export const TEST_STATIC_KEYS = { service: TEST_SERVICE_KEY, admin: TEST_ADMIN_KEY };
 
 export interface RunningServer {
   url: string;
@@ -16,11 +22,11 @@ export interface RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function startServer(dbPath?: string): Promise<RunningServer> {
+export async function startServer(dbPath?: string, options: Omit<ServerOptions, 'keys'> = {}): Promise<RunningServer> {
   const temp = dbPath ? undefined : makeTempDir();
   const path = dbPath ?? join(temp!.dir, 'foryou.db');
   const service = await ForyouService.open(path);
-  const app = await buildServer(service);
+  const app = await buildServer(service, { ...options, keys: new ApiKeys(service.store, { staticKeys: TEST_STATIC_KEYS }) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   let stopped = false;
   const stop = async () => {
@@ -42,12 +48,19 @@ export async function startServer(dbPath?: string): Promise<RunningServer> {
   };
 }
 
-export async function putJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+/** fetch with `Authorization: Bearer KEY` (the test service key unless told otherwise). */
+export async function fetchWithKey(url: string, init: RequestInit = {}, key: string = TEST_SERVICE_KEY): Promise<Response> {
+  const headers = new Headers(init.headers);
+  headers.set('authorization', `Bearer ${key}`);
+  return fetch(url, { ...init, headers });
 }
 
-export async function postJson(url: string, body: unknown): Promise<Response> {
-  return fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+export async function putJson(url: string, body: unknown, key?: string): Promise<Response> {
+  return fetchWithKey(url, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, key);
+}
+
+export async function postJson(url: string, body: unknown, key?: string): Promise<Response> {
+  return fetchWithKey(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }, key);
 }
 
 /** Puts `count` live videos v0…v{count-1} spread over `creators` creators and a few hashtags. */

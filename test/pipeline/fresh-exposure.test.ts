@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededRandom } from '../../src/models/random.js';
-import { postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
 
 const DAY_MS = 86_400_000;
 const OLD_VIDEOS = 200;
@@ -28,13 +28,13 @@ let eventId = 0;
 const random = seededRandom(5);
 
 async function page(user: string): Promise<Item[]> {
-  const response = await fetch(`${server.url}/v1/feed/${user}?n=10`);
+  const response = await fetchWithKey(`${server.url}/v1/feed/${user}?n=10`);
   expect(response.status).toBe(200);
   return (await response.json()).items;
 }
 
 async function exposureOf(id: string): Promise<Exposure> {
-  const response = await fetch(`${server.url}/v1/videos/${id}`);
+  const response = await fetchWithKey(`${server.url}/v1/videos/${id}`);
   expect(response.status).toBe(200);
   return (await response.json()).exposure;
 }

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { describeAlgorithm } from '../../core/algorithm.js';
+import { ACCESS } from '../access.js';
 import { NotFoundError } from '../../core/errors.js';
 import {
   AlgorithmChangeSchema,
@@ -30,13 +31,16 @@ export function registerAlgorithmRoutes(app: FastifyInstance, service: ForyouSer
 
   api.get(
     '/v1/algorithm',
-    { schema: { tags: ['algorithm'], summary: 'The active algorithm version: its parameters in plain language and in full' } },
+    {
+      schema: { tags: ['algorithm'], summary: 'The active algorithm version: its parameters in plain language and in full' },
+      config: { access: ACCESS.algorithmReader },
+    },
     async () => published(service.algorithm, service.algorithm.version),
   );
 
   api.get(
     '/v1/algorithm/versions',
-    { schema: { tags: ['algorithm'], summary: 'Every algorithm version, oldest first' } },
+    { schema: { tags: ['algorithm'], summary: 'Every algorithm version, oldest first' }, config: { access: ACCESS.algorithmReader } },
     async () => ({
       active: service.algorithm.version,
       versions: (await service.store.listAlgorithmVersions()).map(({ config: _config, ...rest }) => rest),
@@ -51,6 +55,7 @@ export function registerAlgorithmRoutes(app: FastifyInstance, service: ForyouSer
         summary: 'One algorithm version in full',
         params: z.strictObject({ version: z.coerce.number().int().min(1) }),
       },
+      config: { access: ACCESS.algorithmReader },
     },
     async (request) => {
       const record = await service.store.algorithmVersion(request.params.version);
@@ -67,6 +72,7 @@ export function registerAlgorithmRoutes(app: FastifyInstance, service: ForyouSer
         summary: 'Publish a new algorithm version (replacing whole sections); it becomes active at once',
         body: AlgorithmChangeSchema,
       },
+      config: { access: ACCESS.admin },
     },
     async (request, reply) => {
       const before = service.algorithm;

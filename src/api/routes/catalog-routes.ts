@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { InputError, NotFoundError } from '../../core/errors.js';
 import { completeUser, completeVideo, IdSchema, UserBodySchema, VideoBodySchema } from '../../core/schemas.js';
 import type { ForyouService } from '../../service/foryou-service.js';
+import { ACCESS } from '../access.js';
 
 const IdParams = z.strictObject({ id: IdSchema });
 
@@ -26,6 +27,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
         params: IdParams,
         body: VideoBodySchema,
       },
+      config: { access: ACCESS.service },
     },
     async (request, reply) => {
       const { id } = request.params;
@@ -40,7 +42,10 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
 
   api.get(
     '/v1/videos/:id',
-    { schema: { tags: ['catalogue'], summary: 'A video and its engagement counters', params: IdParams } },
+    {
+      schema: { tags: ['catalogue'], summary: 'A video and its engagement counters', params: IdParams },
+      config: { access: ACCESS.service },
+    },
     async (request) => {
       const { catalog, engagement } = service.state;
       const vidx = catalog.vidx(request.params.id);
@@ -74,6 +79,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
         params: IdParams,
         body: UserBodySchema,
       },
+      config: { access: ACCESS.service },
     },
     async (request, reply) => {
       const { id } = request.params;
@@ -87,7 +93,10 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
 
   api.get(
     '/v1/users/:id',
-    { schema: { tags: ['users'], summary: 'A user profile, whom they follow and what they have seen', params: IdParams } },
+    {
+      schema: { tags: ['users'], summary: 'A user profile, whom they follow and what they have seen', params: IdParams },
+      config: { access: ACCESS.serviceOrSelf('id') },
+    },
     async (request) => {
       const user = service.state.users.get(request.params.id);
       if (!user) throw new NotFoundError(`unknown user "${request.params.id}"`);

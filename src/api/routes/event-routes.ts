@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { EventBatchSchema, MAX_BATCH_EVENTS } from '../../core/schemas.js';
 import type { ForyouService } from '../../service/foryou-service.js';
+import { ACCESS } from '../access.js';
 
 export function registerEventRoutes(app: FastifyInstance, service: ForyouService): void {
   app.withTypeProvider<ZodTypeProvider>().post(
@@ -15,6 +16,7 @@ export function registerEventRoutes(app: FastifyInstance, service: ForyouService
           'Re-sending an event id has no further effect (counted in `duplicates`).',
         body: EventBatchSchema,
       },
+      config: { access: ACCESS.service },
       // Validated in the handler, event by event, so one answer lists every bad event (schema and catalogue).
       validatorCompiler: () => (data) => ({ value: data }),
     },

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { FeedQuerySchema, IdSchema } from '../../core/schemas.js';
 import type { ForyouService } from '../../service/foryou-service.js';
+import { ACCESS } from '../access.js';
 
 export function registerFeedRoutes(app: FastifyInstance, service: ForyouService): void {
   app.withTypeProvider<ZodTypeProvider>().get(
@@ -17,6 +18,7 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
         params: z.strictObject({ user: IdSchema }),
         querystring: FeedQuerySchema,
       },
+      config: { access: ACCESS.serviceOrSelf('user') },
     },
     async (request) => {
       const user = await service.userForFeed(request.params.user);

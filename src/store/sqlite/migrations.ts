@@ -66,4 +66,15 @@ export const MIGRATIONS: readonly string[] = [
     config TEXT NOT NULL             -- JSON object
   );
   `,
+  // 4: API keys, stored as SHA-256 hashes only; a revoked key keeps its row (revoked_at) so lists stay complete.
+  `
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    hash TEXT NOT NULL,              -- hex SHA-256 of the whole key
+    role TEXT NOT NULL,              -- admin | service | auditor | user
+    user TEXT,                       -- the user a user key belongs to; NULL for other roles
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  `,
 ];

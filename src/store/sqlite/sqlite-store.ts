@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { AcceptedEvent, EventType, User, Video, VideoStatus } from '../../core/schemas.js';
-import type { AppendResult, ModelSnapshotInfo, ModelSnapshotRecord, ServedItem, Store, StoredEvent, AlgorithmVersionRecord } from '../store.js';
+import type { AppendResult, ModelSnapshotInfo, ModelSnapshotRecord, ServedItem, Store, StoredEvent, AlgorithmVersionRecord, ApiKeyRecord } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface VideoRow {
@@ -56,6 +56,19 @@ function algorithmFromRow(row: AlgorithmRow): AlgorithmVersionRecord {
     note: row.note,
     config: JSON.parse(row.config) as Record<string, unknown>,
   };
+}
+
+interface ApiKeyRow {
+  id: string;
+  hash: string;
+  role: string;
+  user: string | null;
+  created_at: number;
+  revoked_at: number | null;
+}
+
+function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
+  return { id: row.id, hash: row.hash, role: row.role, user: row.user, createdAt: row.created_at, revokedAt: row.revoked_at };
 }
 
 function videoFromRow(row: VideoRow): Video {
@@ -165,6 +178,8 @@ export class SqliteStore implements Store {
       setMeta: this.db.prepare(
         'INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value=excluded.value',
       ),
+      // Read on every authenticated request (a revocation by `foryou keys revoke` applies at once): prepared once.
+      apiKey: this.db.prepare<[string], ApiKeyRow>('SELECT * FROM api_keys WHERE id = ?'),
     };
   }
 
@@ -453,6 +468,29 @@ export class SqliteStore implements Store {
 
   async listAlgorithmVersions(): Promise<AlgorithmVersionRecord[]> {
     return (this.db.prepare('SELECT * FROM algorithm_versions ORDER BY version').all() as AlgorithmRow[]).map(algorithmFromRow);
+  }
+
+  async addApiKey(record: ApiKeyRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO api_keys (id, hash, role, user, created_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(record.id, record.hash, record.role, record.user, record.createdAt, record.revokedAt);
+  }
+
+  async apiKey(id: string): Promise<ApiKeyRecord | undefined> {
+    const row = this.statements.apiKey.get(id);
+    return row && apiKeyFromRow(row);
+  }
+
+  async listApiKeys(): Promise<ApiKeyRecord[]> {
+    return (this.db.prepare('SELECT * FROM api_keys ORDER BY created_at, rowid').all() as ApiKeyRow[]).map(apiKeyFromRow);
+  }
+
+  async revokeApiKey(id: string, at: number): Promise<ApiKeyRecord | undefined> {
+    return this.db.transaction((): ApiKeyRecord | undefined => {
+      this.db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL').run(at, id);
+      const row = this.statements.apiKey.get(id);
+      return row && apiKeyFromRow(row);
+    }).immediate();
   }
 
   async close(): Promise<void> {
