@@ -1,7 +1,7 @@
 /** Builds the HTTP server: JSON-only bodies, zod route schemas (validation, types and the OpenAPI document). */
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { ApiKeys } from '../auth/api-keys.js';
 import type { ForyouService } from '../service/foryou-service.js';
@@ -37,6 +37,10 @@ export async function buildServer(service: ForyouService, options: ServerOptions
     logger: options.logger ?? false,
     bodyLimit: BODY_LIMIT_BYTES,
     routerOptions: { maxParamLength: 1024 },
+    // A path that is not valid percent-encoding never reaches a route: answer it in the API's own error shape.
+    frameworkErrors: (error, _request, reply) => {
+      (reply as FastifyReply).code(400).send({ error: 'invalid URL', problems: [{ field: 'url', message: error.message }] });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

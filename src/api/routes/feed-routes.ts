@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { InputError } from '../../core/errors.js';
 import { FeedQuerySchema, IdSchema } from '../../core/schemas.js';
 import type { ForyouService } from '../../service/foryou-service.js';
 import { ACCESS } from '../access.js';
@@ -21,6 +22,11 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       config: { access: ACCESS.serviceOrSelf('user') },
     },
     async (request) => {
+      // A cursor comes from an earlier page, and a first page creates the user: with none, the cursor is not ours,
+      // and refusing it before userForFeed keeps a refused request from creating the user.
+      if (request.query.cursor !== undefined && !service.state.users.get(request.params.user)) {
+        throw new InputError('invalid cursor', [{ field: 'cursor', message: 'no page was served to this user before' }]);
+      }
       const user = await service.userForFeed(request.params.user);
       return service.feed.page(user, request.query);
     },
