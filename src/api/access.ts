@@ -89,6 +89,12 @@ export function registerAccessControl(app: FastifyInstance, keys: ApiKeys): void
       throw new Error(`route ${methods.join(',')} ${route.url} declares no access (config.access): refusing to serve it`);
     }
     for (const method of methods) routes.push({ method, url: route.url, access });
+    if (route.schema && !route.schema.hide) {
+      // The OpenAPI document says who may call each route, from the same declaration the check enforces.
+      const note = describeAccess(access);
+      const description = route.schema.description ? `${route.schema.description}\n\n${note}` : note;
+      route.schema = { ...route.schema, description, security: 'public' in access ? [] : [{ [SECURITY_SCHEME]: [] }] };
+    }
   });
 
   app.addHook('onRequest', async (request) => {
@@ -110,6 +116,15 @@ export function registerAccessControl(app: FastifyInstance, keys: ApiKeys): void
   });
 }
 
+/** The name of the bearer-key scheme in the OpenAPI document. */
+export const SECURITY_SCHEME = 'apiKey';
+
+export function describeAccess(access: RouteAccess): string {
+  if ('public' in access) return 'Access: public, no key needed.';
+  const self = access.ownUserParam === undefined ? '' : `, or the key of the user named by \`${access.ownUserParam}\``;
+  return `Access: ${access.roles.join(' or ')} keys${self}.`;
+}
+
 function authorize(request: FastifyRequest, reply: FastifyReply): void {
   const access = request.routeOptions.config.access;
   // Unreachable while onRoute refuses undeclared routes; kept so that access stays closed if that ever changes.
@@ -123,7 +138,7 @@ function authorize(request: FastifyRequest, reply: FastifyReply): void {
   }
   if (principal.role === 'user') {
     if (access.ownUserParam === undefined) {
-      throw new AccessError(403, 'forbidden', `user keys may not use this route; it needs a ${access.roles.join(' or ')} key`);
+      throw new AccessError(403, 'forbidden', `user keys may not use this route; it needs a key of role ${access.roles.join(' or ')}`);
     }
     const target = (request.params as Record<string, string | undefined>)[access.ownUserParam];
     if (target !== principal.user) {
@@ -133,6 +148,6 @@ function authorize(request: FastifyRequest, reply: FastifyReply): void {
   }
   if (!access.roles.includes(principal.role)) {
     const self = access.ownUserParam === undefined ? '' : " (or the user's own key)";
-    throw new AccessError(403, 'forbidden', `this route needs a ${access.roles.join(' or ')} key${self}; this key's role is ${principal.role}`);
+    throw new AccessError(403, 'forbidden', `this route needs a key of role ${access.roles.join(' or ')}${self}; this key's role is ${principal.role}`);
   }
 }

@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { ApiKeys } from '../auth/api-keys.js';
 import type { ForyouService } from '../service/foryou-service.js';
-import { registerAccessControl } from './access.js';
+import { registerAccessControl, SECURITY_SCHEME } from './access.js';
 import { registerErrorHandler } from './errors.js';
 import { registerJsonBody } from './json-body.js';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rate-limits.js';
@@ -55,6 +55,11 @@ export async function buildServer(service: ForyouService, options: ServerOptions
         title: 'foryou',
         description: 'An independent, auditable For-You feed engine for short-video apps',
         version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          [SECURITY_SCHEME]: { type: 'http', scheme: 'bearer', description: 'a key from `foryou keys create`, or $FORYOU_SERVICE_KEY / $FORYOU_ADMIN_KEY' },
+        },
       },
     },
     transform: jsonSchemaTransform,
