@@ -26,6 +26,8 @@ export interface Filter {
   readonly name: string;
   /** False removes the candidate. */
   keep(request: FeedRequest, vidx: number): boolean;
+  /** Why `keep` removes this video, in plain language (called only when it does). */
+  why(request: FeedRequest, vidx: number): string;
 }
 
 export interface Scorer {
