@@ -42,4 +42,20 @@ export interface ReRanker {
   readonly name: string;
   /** Chooses up to `request.n` kept slots, in page order. */
   select(request: FeedRequest, candidates: CandidateSet): number[];
+  /** Replays `select` for one kept slot: where it landed, or which rule held it back. */
+  explainSelection(request: FeedRequest, candidates: CandidateSet, slot: number): RerankVerdict;
+}
+
+/** The re-ranker rules a candidate can be held back by; `exploration`: its position was reserved for a new video. */
+export type RerankRule = 'creator' | 'sound' | 'hashtag' | 'exploration';
+
+export interface RerankVerdict {
+  /** 1-based rank by score among the candidates that passed the filters. */
+  rank: number;
+  /** 0-based position in the selected list, -1 when not selected. */
+  position: number;
+  /** Whether that position was an exploration slot. */
+  exploration: boolean;
+  /** Each position the candidate would otherwise have taken, and the rule that kept it out. */
+  heldBack: Array<{ position: number; rule: RerankRule }>;
 }
