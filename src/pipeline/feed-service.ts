@@ -9,6 +9,7 @@ import type { UserState } from '../features/user-state.js';
 import type { Store } from '../store/store.js';
 import { decodeCursor, encodeCursor, type FeedCursor } from './cursor.js';
 import { FeedPipeline, NON_PERSONALIZED, PERSONALIZED, SOURCE_NAMES, type StagePlan } from './feed-pipeline.js';
+import { explainChronological, explainRanked, type FeedExplanation } from './feed-explanation.js';
 import { followingFeed } from './following-feed.js';
 import type { FeedRequest } from './stages.js';
 
@@ -62,6 +63,17 @@ export class FeedService {
       await this.store.recordServed(page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now })));
     }
     return page;
+  }
+
+  /** Why `vidx` is (or is not) on this user's page of this query: the same pipeline, nothing recorded. */
+  explain(user: UserState, vidx: number, query: FeedQuery, now = Date.now()): FeedExplanation {
+    const mode = query.mode ?? this.defaultMode(user);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
+    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm() };
+    if (mode === 'following') return explainChronological(request, vidx, cursor?.before as [number, number] | undefined);
+    return mode === 'nonpersonalized'
+      ? explainRanked(this.pipeline, NON_PERSONALIZED, request, vidx, cursor?.offset ?? 0)
+      : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0);
   }
 
   private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): FeedPage {

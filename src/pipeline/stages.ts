@@ -36,6 +36,16 @@ export interface Scorer {
   score(request: FeedRequest, candidates: CandidateSet): void;
   /** Plain-language reasons for one candidate's score, strongest first. */
   explain(request: FeedRequest, candidates: CandidateSet, slot: number): string[];
+  /** The terms of one scored candidate's value, for the explain endpoint: Σ contribution = value. */
+  breakdown(request: FeedRequest, candidates: CandidateSet, slot: number): ScoreTerm[];
+}
+
+/** One term of a score: what the scorer read (`input`, e.g. a prediction), its weight, and weight × input. */
+export interface ScoreTerm {
+  name: string;
+  input: number;
+  weight: number;
+  contribution: number;
 }
 
 export interface ReRanker {

@@ -8,7 +8,7 @@ import { RankerInput } from '../models/online/ranker-input.js';
 import { fillRankerInput } from '../features/ranker-features.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import { sourceReasons, type SourceBits } from './source-reasons.js';
-import type { FeedRequest, Scorer } from './stages.js';
+import type { FeedRequest, Scorer, ScoreTerm } from './stages.js';
 
 const PHRASES: Record<Head, (p: number) => string> = {
   play: (p) => `${percent(p)} chance you watch it`,
@@ -70,6 +70,23 @@ export class ValueScorer implements Scorer {
       .slice(0, 3)
       .map((c) => `${this.name}: ${PHRASES[c.head](c.p)} (${c.head} × ${valueWeights[c.head]})`)
       .concat(sourceReasons(request, candidates, slot, this.bits));
+  }
+
+  breakdown(request: FeedRequest, candidates: CandidateSet, slot: number): ScoreTerm[] {
+    const { valueWeights, sourceBoosts } = request.algorithm;
+    const terms: ScoreTerm[] = HEADS.map((head, k) => {
+      const p = this.lastPredictions[slot * HEAD_COUNT + k]!;
+      return { name: head, input: p, weight: valueWeights[head], contribution: valueWeights[head] * p };
+    });
+    const mask = candidates.sourceMask[slot]!;
+    if (mask & (1 << this.bits.fresh)) {
+      const freshness = candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]!;
+      terms.push({ name: 'fresh boost', input: freshness, weight: sourceBoosts.fresh, contribution: sourceBoosts.fresh * freshness });
+    }
+    if (mask & (1 << this.bits.following)) {
+      terms.push({ name: 'following boost', input: 1, weight: sourceBoosts.following, contribution: sourceBoosts.following });
+    }
+    return terms;
   }
 }
 
