@@ -58,7 +58,6 @@ export class DiversityReRanker implements ReRanker {
     let firstUnused = 0;
     while (page.length < request.n) {
       const position = page.length;
-      if (position >= window) addHashtags(candidates.vidx[page[position - window]!]!, -1);
       const explore = isExplorationPosition(position, explorationShare);
       const previous = position > 0 ? candidates.vidx[page[position - 1]!]! : -1;
       const previousCreator = previous < 0 ? -1 : creatorIdx[previous]!;
@@ -90,9 +89,11 @@ export class DiversityReRanker implements ReRanker {
       used[chosen] = 1;
       page.push(order[chosen]!);
       addHashtags(candidates.vidx[order[chosen]!]!, 1);
+      // The window of the next position no longer holds the item `window - 1` places back.
+      if (position + 1 >= window) addHashtags(candidates.vidx[page[position + 1 - window]!]!, -1);
     }
-    // Leaves the counts at zero for the next request: only the tags of the last window are still counted.
-    for (let position = Math.max(0, page.length - window); position < page.length; position++) {
+    // Leaves the counts at zero for the next request: only the last `window - 1` items are still counted.
+    for (let position = Math.max(0, page.length - window + 1); position < page.length; position++) {
       addHashtags(candidates.vidx[page[position]!]!, -1);
     }
     return page;
