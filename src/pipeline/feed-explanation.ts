@@ -157,10 +157,12 @@ function rankedVerdict(selection: RerankVerdict, offset: number, n: number, sele
   }
   if (selection.position >= 0) return `Served on an earlier page, at position ${selection.position + 1} of the list.`;
   const rules = [...new Set(selection.heldBack.map((held) => held.rule))];
+  const short = selected < offset + n;
   if (rules.length > 0) {
-    return `Ranked ${selection.rank} by value, but held back by the re-ranker's ${rules.join(' and ')} rule until the page was full.`;
+    const end = short ? ', and the page ended short rather than break it' : ' until the page was full';
+    return `Ranked ${selection.rank} by value, but held back by the re-ranker's ${rules.join(' and ')} rule${end}.`;
   }
-  if (selected < offset + n) return `Ranked ${selection.rank} by value; the page ended short before reaching it.`;
+  if (short) return `Ranked ${selection.rank} by value; the page ended short before reaching it.`;
   return `Ranked ${selection.rank} by value: the page filled with higher-value videos first.`;
 }
 
