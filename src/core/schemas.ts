@@ -173,13 +173,26 @@ export const FeedQuerySchema = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-/** Completes a parsed video with the defaults that depend on the time it is stored. */
+/**
+ * Completes a parsed video with the defaults that depend on the time it is stored. The safety fields are left out
+ * when they hold their default (absent = 'all' audience, no blocked region), the one form records take everywhere,
+ * so records from before those fields existed compare equal.
+ */
 export function completeVideo(parsed: z.output<typeof VideoSchema>, now: number): Video {
-  return { ...parsed, createdAt: parsed.createdAt ?? now };
+  const { audience, blockedRegions, ...rest } = parsed;
+  return {
+    ...rest,
+    createdAt: parsed.createdAt ?? now,
+    ...(audience === 'all' ? {} : { audience }),
+    ...(blockedRegions.length === 0 ? {} : { blockedRegions }),
+  };
 }
 
+/** As `completeVideo`: `blocked` is left out when nothing is blocked. */
 export function completeUser(parsed: z.output<typeof UserSchema>, now: number): User {
-  return { ...parsed, createdAt: parsed.createdAt ?? now };
+  const { blocked, ...rest } = parsed;
+  const blocksAny = blocked.creators.length > 0 || blocked.sounds.length > 0;
+  return { ...rest, createdAt: parsed.createdAt ?? now, ...(blocksAny ? { blocked } : {}) };
 }
 
 /** A user first met through an event or a feed request, before the client registered them. */
