@@ -1,6 +1,6 @@
 /**
  * Picks the page from the scored candidates, best first, under rules that hold on every page:
- * - never the same creator, nor the same sound, twice in a row;
+ * - never the same creator, nor the same sound, twice in a row (also across pages: `request.previous`);
  * - at most `maxPerHashtagPerPage` items sharing a hashtag in any `diversityWindow` consecutive items (so in a page
  *   of up to that many, and in every slice of a longer list, which is how the non-personalised feed pages);
  * - a share `explorationShare` of the positions, spread evenly (with 0.2: the 5th and 10th of every ten), goes to
@@ -59,7 +59,7 @@ export class DiversityReRanker implements ReRanker {
     while (page.length < request.n) {
       const position = page.length;
       const explore = isExplorationPosition(position, explorationShare);
-      const previous = position > 0 ? candidates.vidx[page[position - 1]!]! : -1;
+      const previous = position > 0 ? candidates.vidx[page[position - 1]!]! : (request.previous ?? -1);
       const previousCreator = previous < 0 ? -1 : creatorIdx[previous]!;
       const previousSound = previous < 0 ? -1 : soundIdx[previous]!;
       let chosen = -1;

@@ -51,7 +51,7 @@ export class FeedService {
   async page(user: UserState, query: FeedQuery, now = Date.now()): Promise<FeedPage> {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
-    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm() };
+    const request = this.request(user, mode, query.n, now, cursor);
     const page =
       mode === 'following'
         ? this.chronological(request, cursor)
@@ -69,11 +69,16 @@ export class FeedService {
   explain(user: UserState, vidx: number, query: FeedQuery, now = Date.now()): FeedExplanation {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
-    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm() };
+    const request = this.request(user, mode, query.n, now, cursor);
     if (mode === 'following') return explainChronological(request, vidx, cursor?.before as [number, number] | undefined);
     return mode === 'nonpersonalized'
       ? explainRanked(this.pipeline, NON_PERSONALIZED, request, vidx, cursor?.offset ?? 0)
       : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0);
+  }
+
+  private request(user: UserState, mode: FeedMode, n: number, now: number, cursor: FeedCursor | undefined): FeedRequest {
+    const previous = cursor?.after === undefined ? undefined : this.state.catalog.vidx(cursor.after);
+    return { user, mode, n, now, state: this.state, algorithm: this.algorithm(), previous };
   }
 
   private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): FeedPage {
@@ -91,7 +96,7 @@ export class FeedService {
     const next: FeedCursor =
       request.mode === 'nonpersonalized'
         ? { mode: request.mode, page: pageNumber, offset: offset + items.length }
-        : { mode: request.mode, page: pageNumber };
+        : { mode: request.mode, page: pageNumber, after: items[items.length - 1]?.video.id };
     return { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next) };
   }
 

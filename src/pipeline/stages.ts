@@ -12,6 +12,8 @@ export interface FeedRequest {
   now: number;
   state: OnlineState;
   algorithm: AlgorithmConfig;
+  /** The video served just before this page (from the cursor), so in-a-row diversity rules hold across pages. */
+  previous?: number | undefined;
 }
 
 export interface CandidateSource {

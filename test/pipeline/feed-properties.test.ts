@@ -151,6 +151,7 @@ describe('feed properties over random worlds', () => {
             const view = await ClientView.of(service, profile);
             const mode: FeedMode = random.pick(['personalized', 'personalized', 'nonpersonalized', 'following']);
             let cursor: string | undefined;
+            let previousItem: FeedItem | undefined;
             for (let pageNumber = 0; pageNumber < 4; pageNumber++) {
               const state = service.state.users.get(profile.id)!;
               const page = await service.feed.page(state, { n: 10, mode, cursor }, NOW);
@@ -165,7 +166,14 @@ describe('feed properties over random worlds', () => {
               }
               if (mode !== 'following') {
                 expect(diversityViolation(page.items, algorithm), `seed ${seed}, ${mode} page ${pageNumber}`).toBeUndefined();
+                // A personalised page continues the previous one: the in-a-row rules hold across the boundary too.
+                const [last, first] = [previousItem?.video, page.items[0]?.video];
+                if (mode === 'personalized' && last && first) {
+                  expect(first.creator, `seed ${seed}, page ${pageNumber} boundary`).not.toBe(last.creator);
+                  if (first.sound !== undefined) expect(first.sound, `seed ${seed}, page ${pageNumber} boundary`).not.toBe(last.sound);
+                }
               }
+              previousItem = page.items[page.items.length - 1] ?? previousItem;
               cursor = page.cursor ?? undefined;
               // Between pages: the user acts, may block something, and a video may be taken down.
               const events = Array.from({ length: 1 + random.int(4) }, (_, k) =>
