@@ -57,31 +57,21 @@ export class EngagementScorer implements Scorer {
   }
 
   breakdown(request: FeedRequest, candidates: CandidateSet, slot: number): ScoreTerm[] {
-    return engagementTerms(request, candidates, slot, this.bits, this.logTrend[slot]! / this.maxLogTrend);
+    const weights = request.algorithm.scoreWeights;
+    const mask = candidates.sourceMask[slot]!;
+    const inputs = {
+      trending: this.logTrend[slot]! / this.maxLogTrend,
+      fresh: mask & (1 << this.bits.fresh) ? candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]! : 0,
+      following: mask & (1 << this.bits.following) ? 1 : 0,
+      quality: quality(request, candidates.vidx[slot]!),
+    };
+    return (Object.keys(inputs) as Array<keyof typeof inputs>).map((name) => ({
+      name,
+      input: inputs[name],
+      weight: weights[name],
+      contribution: weights[name] * inputs[name],
+    }));
   }
-}
-
-function engagementTerms(
-  request: FeedRequest,
-  candidates: CandidateSet,
-  slot: number,
-  bits: SourceBits,
-  normalisedTrend: number,
-): ScoreTerm[] {
-  const weights = request.algorithm.scoreWeights;
-  const mask = candidates.sourceMask[slot]!;
-  const inputs = {
-    trending: normalisedTrend,
-    fresh: mask & (1 << bits.fresh) ? candidates.rawScore[slot * MAX_SOURCES + bits.fresh]! : 0,
-    following: mask & (1 << bits.following) ? 1 : 0,
-    quality: quality(request, candidates.vidx[slot]!),
-  };
-  return (Object.keys(inputs) as Array<keyof typeof inputs>).map((name) => ({
-    name,
-    input: inputs[name],
-    weight: weights[name],
-    contribution: weights[name] * inputs[name],
-  }));
 }
 
 function quality(request: FeedRequest, vidx: number): number {

@@ -81,6 +81,8 @@ describe('exploration slots and diversity rules', () => {
     const o1 = await explain('np1', 'o1', 'mode=nonpersonalized');
     expect(o1.reRanker).toMatchObject({ onPage: true, position: 3, exploration: false });
     expect(o1.rank).toBe(2);
+    expect(o1.score!.scorer).toBe('engagement-scorer');
+    expect(o1.score!.terms.reduce((sum, term) => sum + term.contribution, 0)).toBeCloseTo(o1.score!.value, 3);
     expect(o1.reRanker!.heldBack).toEqual([{ position: 2, rule: 'creator', reason: 'the item before it has the same creator' }]);
 
     const o4 = await explain('np1', 'o4', 'mode=nonpersonalized');
