@@ -137,6 +137,10 @@ export class OnlineState implements CatalogLookup {
       this.freshExposure.observe(vidx, event.type, watchRatio);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
+      const sound = this.catalog.videos[vidx]!.sound;
+      if (event.type === 'not_interested' && sound !== undefined) {
+        user.notInterestedSounds.set(sound, (user.notInterestedSounds.get(sound) ?? 0) + 1);
+      }
     }
     if (event.creator !== null) {
       if (event.type === 'follow') user.follows.add(event.creator);

@@ -66,4 +66,10 @@ export const MIGRATIONS: readonly string[] = [
     config TEXT NOT NULL             -- JSON object
   );
   `,
+  // 4: safety rules. NULL / 'all' are the defaults, so rows stored before read back unchanged.
+  `
+  ALTER TABLE videos ADD COLUMN audience TEXT NOT NULL DEFAULT 'all';
+  ALTER TABLE videos ADD COLUMN blocked_regions TEXT;  -- JSON array, NULL = no restriction
+  ALTER TABLE users ADD COLUMN blocked TEXT;           -- JSON {creators, sounds}, NULL = nothing blocked
+  `,
 ];

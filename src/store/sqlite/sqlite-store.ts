@@ -16,6 +16,8 @@ interface VideoRow {
   region: string;
   created_at: number;
   status: string;
+  audience: string;
+  blocked_regions: string | null;
 }
 interface UserRow {
   id: string;
@@ -23,6 +25,7 @@ interface UserRow {
   created_at: number;
   interests: string;
   settings: string;
+  blocked: string | null;
 }
 interface SnapshotRow {
   name: string;
@@ -70,7 +73,21 @@ function videoFromRow(row: VideoRow): Video {
     region: row.region,
     createdAt: row.created_at,
     status: row.status as VideoStatus,
+    // Defaults are left out, so a record reads back as it was written before these fields existed.
+    ...(row.audience === 'adult' ? { audience: 'adult' as const } : {}),
+    ...(row.blocked_regions === null ? {} : { blockedRegions: JSON.parse(row.blocked_regions) as string[] }),
   };
+}
+
+/** The JSON of a list column, or NULL for an empty or absent list (the default). */
+function jsonOrNull(list: readonly unknown[] | undefined): string | null {
+  return list === undefined || list.length === 0 ? null : JSON.stringify(list);
+}
+
+function blockedJson(user: User): string | null {
+  const blocked = user.blocked;
+  if (!blocked || (blocked.creators.length === 0 && blocked.sounds.length === 0)) return null;
+  return JSON.stringify(blocked);
 }
 
 function userFromRow(row: UserRow): User {
@@ -80,6 +97,7 @@ function userFromRow(row: UserRow): User {
     createdAt: row.created_at,
     interests: JSON.parse(row.interests) as string[],
     settings: JSON.parse(row.settings) as User['settings'],
+    ...(row.blocked === null ? {} : { blocked: JSON.parse(row.blocked) as NonNullable<User['blocked']> }),
   };
 }
 
@@ -135,17 +153,19 @@ export class SqliteStore implements Store {
     this.db.exec(EVENTS_USER_INDEX);
     this.statements = {
       putVideo: this.db.prepare(
-        `INSERT INTO videos (id, creator, duration_ms, caption, hashtags, sound, language, region, created_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO videos (id, creator, duration_ms, caption, hashtags, sound, language, region, created_at, status,
+           audience, blocked_regions)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET creator=excluded.creator, duration_ms=excluded.duration_ms,
            caption=excluded.caption, hashtags=excluded.hashtags, sound=excluded.sound, language=excluded.language,
-           region=excluded.region, created_at=excluded.created_at, status=excluded.status`,
+           region=excluded.region, created_at=excluded.created_at, status=excluded.status,
+           audience=excluded.audience, blocked_regions=excluded.blocked_regions`,
       ),
       getVideo: this.db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE id = ?'),
       putUser: this.db.prepare(
-        `INSERT INTO users (id, region, created_at, interests, settings) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO users (id, region, created_at, interests, settings, blocked) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET region=excluded.region, created_at=excluded.created_at,
-           interests=excluded.interests, settings=excluded.settings`,
+           interests=excluded.interests, settings=excluded.settings, blocked=excluded.blocked`,
       ),
       insertImplicitUser: this.db.prepare(
         'INSERT INTO users (id, region, created_at, interests, settings) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
@@ -198,6 +218,8 @@ export class SqliteStore implements Store {
           v.region,
           v.createdAt,
           v.status,
+          v.audience ?? 'all',
+          jsonOrNull(v.blockedRegions),
         );
       }
     })();
@@ -212,7 +234,7 @@ export class SqliteStore implements Store {
     const put = this.statements.putUser;
     this.db.transaction(() => {
       for (const u of users) {
-        put.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings));
+        put.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings), blockedJson(u));
       }
     })();
   }
