@@ -34,6 +34,8 @@ export interface FeedExplanation {
   reasons: string[];
   /** One sentence: the stage that decided. */
   verdict: string;
+  /** The user was already shown it (or interacted with it): explained as if not, i.e. as it was chosen. */
+  shownBefore?: boolean;
 }
 
 export function explainRanked(

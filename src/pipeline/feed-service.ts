@@ -71,10 +71,20 @@ export class FeedService {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
     const request = this.request(user, mode, query.n, now, cursor);
-    if (mode === 'following') return explainChronological(request, vidx, cursor?.before as [number, number] | undefined);
-    return mode === 'nonpersonalized'
-      ? explainRanked(this.pipeline, NON_PERSONALIZED, request, vidx, cursor?.offset ?? 0)
-      : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0);
+    // "Why this video?" is mostly asked of a video on screen, already marked seen: explain it as it was chosen, as
+    // if not yet shown, rather than answer that the seen filter removes it. Synchronous, so no request sees the gap.
+    const shownBefore = user.seen.delete(vidx);
+    try {
+      const explanation =
+        mode === 'following'
+          ? explainChronological(request, vidx, cursor?.before as [number, number] | undefined)
+          : mode === 'nonpersonalized'
+            ? explainRanked(this.pipeline, NON_PERSONALIZED, request, vidx, cursor?.offset ?? 0)
+            : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0);
+      return { ...explanation, shownBefore };
+    } finally {
+      if (shownBefore) user.seen.add(vidx);
+    }
   }
 
   private request(user: UserState, mode: FeedMode, n: number, now: number, cursor: FeedCursor | undefined): FeedRequest {

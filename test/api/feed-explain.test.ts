@@ -163,16 +163,17 @@ describe('GET /v1/feed/:user/explain/:video', () => {
     // Exactly the page's videos are explained as on it.
     expect(explanations.filter((e) => e.reRanker?.onPage).length).toBe(page.items.length);
 
-    // Now served: the seen filter names why it is gone.
+    // Now served ("why this video?" asked of the video on screen): explained as it was chosen, and said to be shown.
     const served = await explain('reader', page.items[0]!.video.id);
-    expect(served.filters.find((filter) => filter.name === 'seen')).toEqual({
-      name: 'seen',
-      passed: false,
-      reason: 'you were already shown it or interacted with it',
-    });
-    expect(served.sources.every((source) => !source.proposed)).toBe(true);
-    expect(served.score).toBeNull();
-    expect(served.verdict).toMatch(/No source proposed it, and the seen filter would remove it/);
+    expect(served.shownBefore).toBe(true);
+    expect(served.filters.find((filter) => filter.name === 'seen')).toMatchObject({ passed: true });
+    expect(served.sources.filter((source) => source.proposed).map((source) => source.name)).toEqual(page.items[0]!.sources);
+    expect(served.score!.value).toBeGreaterThan(0);
+    expect(served.reasons.length).toBeGreaterThan(0);
+    // And it stays seen: the next page does not repeat it.
+    const next = await service.feed.page(user, query, now);
+    expect(next.items.map((item) => item.video.id)).not.toContain(page.items[0]!.video.id);
+    expect(explanations[0]!.shownBefore).toBe(false);
   });
 
   it('names a blocked creator, a geo-restriction and the minors rule', async () => {
