@@ -19,14 +19,9 @@ export const USER_CONTROLS = [
     effect: 'only accounts you follow, newest first',
   },
   {
-    control: 'not interested',
-    how: 'POST /v1/events with type "not_interested" and the video (or creator)',
-    effect: 'that creator is never shown again; the model learns to show you less like it',
-  },
-  {
-    control: 'block',
-    how: 'POST /v1/events with type "not_interested" and the creator',
-    effect: 'nothing of that creator is served to you again',
+    control: 'not interested / block a creator',
+    how: 'POST /v1/events with type "not_interested" and one of their videos',
+    effect: 'nothing of that creator is served to you again, and the model learns to show you less like it',
   },
   { control: 'export your data', how: 'GET /v1/users/:id/export', effect: 'everything held about you, as JSON' },
   {
