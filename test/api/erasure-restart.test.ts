@@ -72,6 +72,9 @@ describe('erasure', () => {
     expect(erased.status).toBe(200);
     expect(await erased.json()).toMatchObject({ users: 1, videos: 2, events: 10 + 1 + 6, batchSnapshots: 1 });
     expect((await fetch(`${server.url}/v1/users/${ERASED}`)).status).toBe(404);
+    // While the server still runs: the write-ahead log and shared-memory files are there too.
+    expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(['foryou.db', 'foryou.db-wal', 'foryou.db-shm']));
+    expect(filesContaining(dataDir, ERASED)).toEqual([]);
     await stop(server);
 
     server = await spawnServer(['--db', db]);
