@@ -23,6 +23,7 @@ export class ForyouService {
   /** The hash-chained audit log; `audit.append(kind, actor, detail, subject)` records keys, roles and the like. */
   readonly audit: AuditLog;
   private readonly timers: NodeJS.Timeout[] = [];
+  private algorithmAudit: Promise<number> = Promise.resolve(0);
   /** Log position of the latest saved ranker snapshot: a restart with nothing new learned saves none. */
   private lastSnapshotSeq: number;
 
@@ -70,7 +71,10 @@ export class ForyouService {
   /** Publishes a new algorithm version and makes it active. */
   async changeAlgorithm(change: AlgorithmChange): Promise<AlgorithmVersion> {
     this.algorithm = await publishAlgorithmVersion(this.store, this.algorithm, change);
-    await auditAlgorithmVersions(this.store, this.audit);
+    // One audit pass at a time: two concurrent publishes must not both audit the same version.
+    const audited = this.algorithmAudit.then(() => auditAlgorithmVersions(this.store, this.audit));
+    this.algorithmAudit = audited.catch(() => 0);
+    await audited;
     return this.algorithm;
   }
 

@@ -78,6 +78,22 @@ describe('the audit log', () => {
     }
   });
 
+  it('audits each of two concurrently published versions once', async () => {
+    const path = join(temp.dir, 'concurrent.db');
+    const service = await ForyouService.open(path);
+    try {
+      await Promise.all([
+        service.changeAlgorithm({ changes: { maxPerHashtagPerPage: 4 }, note: 'a', author: 'x' }),
+        service.changeAlgorithm({ changes: { onboardingPositives: 5 }, note: 'b', author: 'y' }),
+      ]);
+      const audited = (await service.audit.page(0, 100)).map((e) => e.detail.version);
+      expect(audited).toEqual([1, 2, 3]);
+      expect((await service.audit.verify()).ok).toBe(true);
+    } finally {
+      await service.close();
+    }
+  });
+
   it('canonical JSON sorts keys at every level', () => {
     expect(canonicalJson({ b: 1, a: { d: [2, { f: 1, e: 0 }], c: null } })).toBe('{"a":{"c":null,"d":[2,{"e":0,"f":1}]},"b":1}');
   });
