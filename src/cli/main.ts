@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bench: async () => (await import('./bench-command.js')).registerBench,
   eval: async () => (await import('./eval-command.js')).registerEval,
   train: async () => (await import('./train-command.js')).registerTrain,
+  audit: async () => (await import('./audit-command.js')).registerAudit,
 };
 /** Commands registered by another command's module. */
 const PROVIDED_BY: Record<string, string> = { 'eval-report': 'eval', tune: 'eval', 'eval-scale': 'eval' };

@@ -149,6 +149,34 @@ export class OnlineState implements CatalogLookup {
     }
   }
 
+  /**
+   * Forgets a user everywhere in memory (erasure) — the one place that does, so worker replicas replay it: their
+   * state and profile, their id in others' follows and not-interested sets, their uploads, their ranker vectors.
+   * Video counters, co-engagement, topic and fresh-exposure statistics are aggregates keyed by video, holding no
+   * user id, and keep what the user's events added. Returns how many of their videos were forgotten.
+   */
+  eraseUser(id: string): number {
+    this.users.delete(id);
+    for (const other of this.users.values()) {
+      other.follows.delete(id);
+      other.notInterestedCreators.delete(id);
+    }
+    const creator = this.catalog.creatorNumber(id);
+    let videos = 0;
+    if (creator !== undefined) {
+      for (const vidx of [...this.catalog.videosOfCreator[creator]!]) {
+        const previous = this.catalog.erase(vidx);
+        this.topics.putVideo(vidx, previous);
+        this.freshExposure.putVideo(vidx);
+        this.learner?.ranker.forgetVideo(previous.id, vidx);
+        videos++;
+      }
+      this.catalog.forgetCreator(id);
+    }
+    this.learner?.ranker.forgetUser(id);
+    return videos;
+  }
+
   applyServed(item: ServedItem): void {
     const vidx = this.catalog.vidx(item.video);
     if (vidx === undefined) return;

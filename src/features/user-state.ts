@@ -86,6 +86,15 @@ export class UserDirectory {
     return this.users.has(id);
   }
 
+  /** Forgets the user (erasure); true when they were known. */
+  delete(id: string): boolean {
+    return this.users.delete(id);
+  }
+
+  values(): IterableIterator<UserState> {
+    return this.users.values();
+  }
+
   /** Adds the user or replaces their profile, keeping their history. */
   put(profile: User): UserState {
     const existing = this.users.get(profile.id);

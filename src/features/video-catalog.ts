@@ -127,6 +127,42 @@ export class VideoCatalog {
     return number;
   }
 
+  /**
+   * Forgets a video (its uploader was erased): its id no longer resolves, and its slot keeps a nameless, unservable
+   * placeholder so that every vidx stays valid. Returns the video as it was.
+   */
+  erase(vidx: number): Video {
+    const previous = this.videos[vidx]!;
+    this.indexOf.delete(previous.id);
+    const list = this.videosOfCreator[this.creatorIdx[vidx]!]!;
+    const position = list.indexOf(vidx);
+    if (position >= 0) list.splice(position, 1);
+    this.videos[vidx] = {
+      id: '',
+      creator: '',
+      durationMs: previous.durationMs,
+      caption: '',
+      hashtags: [],
+      sound: undefined,
+      language: '',
+      region: '',
+      createdAt: previous.createdAt,
+      status: 'removed',
+    };
+    this.live[vidx] = 0;
+    this.hashtagCount[vidx] = 0;
+    this.version++;
+    return previous;
+  }
+
+  /** Forgets a creator's id (erasure); their number stays allocated, nameless, for the placeholders pointing at it. */
+  forgetCreator(creator: string): void {
+    const number = this.creatorIndexOf.get(creator);
+    if (number === undefined) return;
+    this.creatorIndexOf.delete(creator);
+    this.creatorIds[number] = '';
+  }
+
   private internCreator(creator: string): number {
     let number = this.creatorIndexOf.get(creator);
     if (number === undefined) {

@@ -72,4 +72,17 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE videos ADD COLUMN blocked_regions TEXT;  -- JSON array, NULL = no restriction
   ALTER TABLE users ADD COLUMN blocked TEXT;           -- JSON {creators, sounds}, NULL = nothing blocked
   `,
+  // 5: the hash-chained audit log. Append-only: the code has no UPDATE or DELETE of it (see src/core/audit-chain.ts).
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,            -- JSON object
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  `,
 ];
