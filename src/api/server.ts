@@ -10,10 +10,13 @@ import { registerErrorHandler } from './errors.js';
 import { registerJsonBody } from './json-body.js';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rate-limits.js';
 import { registerAlgorithmRoutes } from './routes/algorithm-routes.js';
+import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerTransparencyRoutes } from './routes/transparency-routes.js';
+import { registerUserDataRoutes } from './routes/user-data-routes.js';
 import { registerWebApp } from './routes/web-routes.js';
 
 /** Enough for a full batch of 10,000 events with long ids; larger bodies get a 413 before parsing. */
@@ -70,6 +73,9 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerEventRoutes(app, service);
   registerFeedRoutes(app, service);
   registerAlgorithmRoutes(app, service);
+  registerAuditRoutes(app, service);
+  registerTransparencyRoutes(app, service);
+  registerUserDataRoutes(app, service);
   registerWebApp(app, options.demoUser, options.demoUserKey);
   return app;
 }

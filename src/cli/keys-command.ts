@@ -2,6 +2,8 @@
 import type { Command } from 'commander';
 import { ApiKeys, ROLES } from '../auth/api-keys.js';
 import { InputError } from '../core/errors.js';
+import { AuditLog } from '../service/audit-log.js';
+import { auditKeyChanges } from '../service/key-audit.js';
 import { openStore } from '../store/open-store.js';
 import type { ApiKeyRecord } from '../store/store.js';
 
@@ -11,7 +13,7 @@ const DEFAULT_DB = 'data/foryou.db';
 async function withKeys<T>(db: string, work: (keys: ApiKeys) => Promise<T>): Promise<T> {
   const store = openStore(db);
   try {
-    return await work(new ApiKeys(store));
+    return await work(new ApiKeys(store, { onChange: auditKeyChanges(new AuditLog(store), 'operator (foryou keys)') }));
   } catch (error) {
     // Name the option at fault: the CLI's options are the fields here.
     if (error instanceof InputError) {

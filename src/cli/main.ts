@@ -14,6 +14,7 @@ const COMMANDS: Record<string, () => Promise<Register>> = {
   bench: async () => (await import('./bench-command.js')).registerBench,
   eval: async () => (await import('./eval-command.js')).registerEval,
   train: async () => (await import('./train-command.js')).registerTrain,
+  audit: async () => (await import('./audit-command.js')).registerAudit,
   keys: async () => (await import('./keys-command.js')).registerKeys,
 };
 /** Commands registered by another command's module. */

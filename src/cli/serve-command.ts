@@ -4,6 +4,7 @@ import { parseRateLimits, RATE_LIMIT_CLASSES, type RateLimits } from '../api/rat
 import { ApiKeys } from '../auth/api-keys.js';
 import { DEMO_USER, ensureDemoCatalogue } from '../service/demo.js';
 import { issueDemoKeys } from '../service/demo-keys.js';
+import { auditKeyChanges } from '../service/key-audit.js';
 import { ForyouService } from '../service/foryou-service.js';
 import { port as parsePort } from './option-parsers.js';
 
@@ -48,7 +49,7 @@ export function registerServe(program: Command): void {
       if (options.demo) await ensureDemoCatalogue(options.db, (line) => console.error(line));
       const service = await ForyouService.open(options.db);
       const staticKeys = { admin: process.env.FORYOU_ADMIN_KEY, service: process.env.FORYOU_SERVICE_KEY };
-      const keys = new ApiKeys(service.store, { staticKeys });
+      const keys = new ApiKeys(service.store, { staticKeys, onChange: auditKeyChanges(service.audit, 'foryou serve --demo') });
       const demoKeys = options.demo ? await issueDemoKeys(service.store, keys) : undefined;
       if (!staticKeys.admin && !staticKeys.service && !(await service.store.listApiKeys()).some((k) => k.revokedAt === null)) {
         console.error('foryou: no API keys yet: only public routes will answer; create one with `foryou keys create`');

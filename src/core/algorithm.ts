@@ -67,6 +67,23 @@ export const AlgorithmConfigSchema = z.strictObject({
       judgedShare: z.number().min(0).max(10).describe('a stage is judged once responses reach this share of its pool'),
     })
     .describe('staged exposure of new videos: each widens its audience only while its good-view rate holds up'),
+  diversityWindow: z
+    .number()
+    .int()
+    .min(1)
+    .max(100)
+    .describe('diversity: the hashtag cap holds in every run of this many consecutive items (a page of up to this size)'),
+  explorationShare: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe('share of page positions reserved for new videos of the fresh source (the best other one when none fits)'),
+  hideSoundAfterNotInterested: z
+    .number()
+    .int()
+    .min(1)
+    .max(1000)
+    .describe('a sound is hidden from a user once they marked this many videos with it "not interested"'),
 });
 
 export type AlgorithmConfig = z.infer<typeof AlgorithmConfigSchema>;
@@ -112,6 +129,9 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     confidence: 0.8,
     judgedShare: 0.5,
   },
+  diversityWindow: 10,
+  explorationShare: 0.2,
+  hideSoundAfterNotInterested: 2,
 };
 
 const SIGNAL_NAMES: Record<keyof AlgorithmConfig['valueWeights'], string> = {
@@ -152,8 +172,12 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
       `ratio (at most 2) × ${config.trendingWeights.play}, a like ${config.trendingWeights.like}, a share ` +
       `${config.trendingWeights.share}, a comment ${config.trendingWeights.comment}, a skip ` +
       `${config.trendingWeights.skip}, "not interested" ${config.trendingWeights.not_interested}.`,
-    `Diversity: never two videos of the same creator in a row, at most ${config.maxPerHashtagPerPage} videos ` +
-      'sharing a hashtag in a page.',
+    `Diversity: never two videos of the same creator or the same sound in a row, at most ` +
+      `${config.maxPerHashtagPerPage} videos sharing a hashtag in any ${config.diversityWindow} in a row; ` +
+      `${Math.round(config.explorationShare * 100)}% of the positions go to new uploads being tried out.`,
+    'Never shown: videos you have seen, creators and sounds you blocked, creators you marked "not interested" ' +
+      `(and a sound once you marked ${config.hideSoundAfterNotInterested} of its videos), videos not allowed in ` +
+      'your region, and adult videos to minors.',
     'The non-personalised feed uses no profile or history: trending in your region and new uploads, ranked by ' +
       `popularity × ${config.scoreWeights.trending}, freshness × ${config.scoreWeights.fresh} and observed quality ` +
       `× ${config.scoreWeights.quality}.`,

@@ -20,7 +20,7 @@ export const CSV_COLUMNS: Readonly<Record<RecordKind, readonly string[]>> = {
 export const CSV_LIST_SEPARATOR = '|';
 
 const NUMBER_FIELDS: ReadonlySet<string> = new Set(['durationMs', 'createdAt', 'ts', 'watchMs']);
-const LIST_FIELDS: ReadonlySet<string> = new Set(['hashtags', 'interests']);
+const LIST_FIELDS: ReadonlySet<string> = new Set(['hashtags', 'interests', 'blockedRegions']);
 const SETTINGS_FIELDS: ReadonlySet<string> = new Set(['personalized', 'minor']);
 const NUMBER_TEXT = /^\s*-?\d+(\.\d+)?([eE][+-]?\d+)?\s*$/;
 

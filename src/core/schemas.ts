@@ -24,6 +24,12 @@ const hashtag = z
 
 export const VideoStatusSchema = z.enum(['pending', 'live', 'removed']);
 export type VideoStatus = z.infer<typeof VideoStatusSchema>;
+/** `adult` videos are never served to users whose settings say `minor`, in any feed mode. */
+export const VideoAudienceSchema = z.enum(['all', 'adult']);
+export type VideoAudience = z.infer<typeof VideoAudienceSchema>;
+const RegionSchema = z.string().min(2).max(16);
+/** The region of a user or video whose region nobody told us. */
+export const UNKNOWN_REGION = 'ZZ';
 
 /** Body of PUT /v1/videos/:id (the id comes from the path). */
 export const VideoBodySchema = z.strictObject({
@@ -37,6 +43,12 @@ export const VideoBodySchema = z.strictObject({
   region: z.string().min(2).max(16).default('ZZ').describe('region code, e.g. DE; ZZ = unknown'),
   createdAt: EpochMsSchema.optional().describe('defaults to the time the video is first stored'),
   status: VideoStatusSchema.default('live'),
+  audience: VideoAudienceSchema.default('all').describe('adult = never served to minors, in any mode'),
+  blockedRegions: z
+    .array(RegionSchema)
+    .max(300)
+    .default([])
+    .describe('legal or licensing geo-restriction: never served to users of these regions (nor of unknown region ZZ)'),
 });
 
 export const VideoSchema = VideoBodySchema.extend({ id: IdSchema });
@@ -52,11 +64,20 @@ export interface Video {
   region: string;
   createdAt: number;
   status: VideoStatus;
+  /** Absent means 'all' (records stored before the field existed). */
+  audience?: VideoAudience | undefined;
+  /** Absent means no restriction. */
+  blockedRegions?: string[] | undefined;
 }
 
 export const UserSettingsSchema = z.strictObject({
   personalized: z.boolean().default(true).describe('false = a feed not based on profiling (DSA Art. 38)'),
   minor: z.boolean().default(false),
+});
+
+export const BlockedSchema = z.strictObject({
+  creators: z.array(IdSchema).max(10_000).default([]).describe('user ids of blocked creators'),
+  sounds: z.array(IdSchema).max(10_000).default([]).describe('ids of blocked sounds'),
 });
 
 export const UserBodySchema = z.strictObject({
@@ -65,6 +86,9 @@ export const UserBodySchema = z.strictObject({
   createdAt: EpochMsSchema.optional(),
   interests: z.array(hashtag).max(100).default([]).describe('topics picked at onboarding'),
   settings: UserSettingsSchema.default({ personalized: true, minor: false }),
+  blocked: BlockedSchema.default({ creators: [], sounds: [] }).describe(
+    'creators and sounds the user blocked: never served to them, in any mode',
+  ),
 });
 export const UserSchema = UserBodySchema.extend({ id: IdSchema });
 export interface User {
@@ -73,6 +97,8 @@ export interface User {
   createdAt: number;
   interests: string[];
   settings: { personalized: boolean; minor: boolean };
+  /** Absent means nothing blocked (records stored before the field existed). */
+  blocked?: { creators: string[]; sounds: string[] } | undefined;
 }
 
 export const EVENT_TYPES = [
@@ -147,13 +173,26 @@ export const FeedQuerySchema = z.strictObject({
   cursor: z.string().max(512).optional(),
 });
 
-/** Completes a parsed video with the defaults that depend on the time it is stored. */
+/**
+ * Completes a parsed video with the defaults that depend on the time it is stored. The safety fields are left out
+ * when they hold their default (absent = 'all' audience, no blocked region), the one form records take everywhere,
+ * so records from before those fields existed compare equal.
+ */
 export function completeVideo(parsed: z.output<typeof VideoSchema>, now: number): Video {
-  return { ...parsed, createdAt: parsed.createdAt ?? now };
+  const { audience, blockedRegions, ...rest } = parsed;
+  return {
+    ...rest,
+    createdAt: parsed.createdAt ?? now,
+    ...(audience === 'all' ? {} : { audience }),
+    ...(blockedRegions.length === 0 ? {} : { blockedRegions }),
+  };
 }
 
+/** As `completeVideo`: `blocked` is left out when nothing is blocked. */
 export function completeUser(parsed: z.output<typeof UserSchema>, now: number): User {
-  return { ...parsed, createdAt: parsed.createdAt ?? now };
+  const { blocked, ...rest } = parsed;
+  const blocksAny = blocked.creators.length > 0 || blocked.sounds.length > 0;
+  return { ...rest, createdAt: parsed.createdAt ?? now, ...(blocksAny ? { blocked } : {}) };
 }
 
 /** A user first met through an event or a feed request, before the client registered them. */

@@ -137,12 +137,44 @@ export class OnlineState implements CatalogLookup {
       this.freshExposure.observe(vidx, event.type, watchRatio);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
+      const sound = this.catalog.videos[vidx]!.sound;
+      if (event.type === 'not_interested' && sound !== undefined) {
+        user.notInterestedSounds.set(sound, (user.notInterestedSounds.get(sound) ?? 0) + 1);
+      }
     }
     if (event.creator !== null) {
       if (event.type === 'follow') user.follows.add(event.creator);
       else if (event.type === 'unfollow') user.follows.delete(event.creator);
       else if (event.type === 'not_interested') user.notInterestedCreators.add(event.creator);
     }
+  }
+
+  /**
+   * Forgets a user everywhere in memory (erasure) — the one place that does, so worker replicas replay it: their
+   * state and profile, their id in others' follows and not-interested sets, their uploads, their ranker vectors.
+   * Video counters, co-engagement, topic and fresh-exposure statistics are aggregates keyed by video, holding no
+   * user id, and keep what the user's events added. Returns how many of their videos were forgotten.
+   */
+  eraseUser(id: string): number {
+    this.users.delete(id);
+    for (const other of this.users.values()) {
+      other.follows.delete(id);
+      other.notInterestedCreators.delete(id);
+    }
+    const creator = this.catalog.creatorNumber(id);
+    let videos = 0;
+    if (creator !== undefined) {
+      for (const vidx of [...this.catalog.videosOfCreator[creator]!]) {
+        const previous = this.catalog.erase(vidx);
+        this.topics.putVideo(vidx, previous);
+        this.freshExposure.putVideo(vidx);
+        this.learner?.ranker.forgetVideo(previous.id, vidx);
+        videos++;
+      }
+      this.catalog.forgetCreator(id);
+    }
+    this.learner?.ranker.forgetUser(id);
+    return videos;
   }
 
   applyServed(item: ServedItem): void {

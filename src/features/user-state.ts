@@ -7,6 +7,8 @@ import type { EventType, User } from '../core/schemas.js';
 /** How many recent engagements per user are kept for sources that start from the user's history. */
 export const RECENT_EVENTS_PER_USER = 64;
 
+const EMPTY: ReadonlySet<string> = new Set();
+
 export interface RecentEngagement {
   vidx: number;
   type: EventType;
@@ -19,13 +21,36 @@ export class UserState {
   readonly seen = new Set<number>();
   readonly follows = new Set<string>();
   readonly notInterestedCreators = new Set<string>();
+  /**
+   * How many videos with each sound the user marked "not interested". One mark hides the creator but not the sound
+   * (a popular sound spans thousands of unrelated creators, so one mark says little about it); the sound is hidden
+   * once the count reaches the algorithm's `hideSoundAfterNotInterested`.
+   */
+  readonly notInterestedSounds = new Map<string, number>();
+  /** The profile's blocked creators and sounds as sets, rebuilt whenever the profile is replaced. */
+  blockedCreators: ReadonlySet<string> = EMPTY;
+  blockedSounds: ReadonlySet<string> = EMPTY;
+  private currentProfile!: User;
   /** Ring buffer of the latest engagements (plays, likes, shares, comments, skips). */
   readonly recent: RecentEngagement[] = [];
   private recentNext = 0;
   /** Bumped by every new engagement, so summaries of `recent` know when to recompute. */
   recentVersion = 0;
 
-  constructor(public profile: User) {}
+  constructor(profile: User) {
+    this.profile = profile;
+  }
+
+  get profile(): User {
+    return this.currentProfile;
+  }
+
+  set profile(profile: User) {
+    this.currentProfile = profile;
+    const blocked = profile.blocked;
+    this.blockedCreators = blocked && blocked.creators.length > 0 ? new Set(blocked.creators) : EMPTY;
+    this.blockedSounds = blocked && blocked.sounds.length > 0 ? new Set(blocked.sounds) : EMPTY;
+  }
 
   remember(engagement: RecentEngagement): void {
     this.recentVersion++;
@@ -59,6 +84,15 @@ export class UserDirectory {
 
   has(id: string): boolean {
     return this.users.has(id);
+  }
+
+  /** Forgets the user (erasure); true when they were known. */
+  delete(id: string): boolean {
+    return this.users.delete(id);
+  }
+
+  values(): IterableIterator<UserState> {
+    return this.users.values();
   }
 
   /** Adds the user or replaces their profile, keeping their history. */

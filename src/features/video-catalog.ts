@@ -18,6 +18,25 @@ export class VideoCatalog {
   private readonly creatorIndexOf = new Map<string, number>();
   /** Videos of each creator, by creator number, in insertion order. */
   readonly videosOfCreator: number[][] = [];
+  /** 1 when the video's audience is 'adult': never served to minors. */
+  adult = new Uint8Array(0);
+  /** 1 when the video lists blocked regions, so the region filter reads the list only for those. */
+  geoRestricted = new Uint8Array(0);
+  /** Dense sound number (see `soundIds`), -1 for a video without a sound: the re-ranker compares numbers. */
+  soundIdx = new Int32Array(0);
+  readonly soundIds: string[] = [];
+  private readonly soundIndexOf = new Map<string, number>();
+  /**
+   * Each video's distinct hashtags as dense numbers (see `hashtagIds`), so per-page counts need no string keys:
+   * video v's are hashtagPool[hashtagStart[v] … hashtagStart[v] + hashtagCount[v]). The pool only grows (a replaced
+   * video appends its new run), which keeps one flat array instead of an object per video.
+   */
+  hashtagPool = new Int32Array(0);
+  hashtagStart = new Int32Array(0);
+  hashtagCount = new Int32Array(0);
+  private hashtagPoolSize = 0;
+  readonly hashtagIds: string[] = [];
+  private readonly hashtagIndexOf = new Map<string, number>();
   /** Bumped on every change, so derived indexes (trending, recency) know when to rebuild. */
   version = 0;
 
@@ -55,6 +74,11 @@ export class VideoCatalog {
       this.durationMs = grownFloat64(this.durationMs, length);
       this.live = grownUint8(this.live, length);
       this.creatorIdx = grownInt32(this.creatorIdx, length);
+      this.adult = grownUint8(this.adult, length);
+      this.geoRestricted = grownUint8(this.geoRestricted, length);
+      this.soundIdx = grownInt32(this.soundIdx, length);
+      this.hashtagStart = grownInt32(this.hashtagStart, length);
+      this.hashtagCount = grownInt32(this.hashtagCount, length);
       this.videosOfCreator[creator]!.push(index);
     } else {
       const previousCreator = this.creatorIdx[index]!;
@@ -69,8 +93,74 @@ export class VideoCatalog {
     this.durationMs[index] = video.durationMs;
     this.live[index] = video.status === 'live' ? 1 : 0;
     this.creatorIdx[index] = creator;
+    this.adult[index] = video.audience === 'adult' ? 1 : 0;
+    this.geoRestricted[index] = video.blockedRegions !== undefined && video.blockedRegions.length > 0 ? 1 : 0;
+    this.soundIdx[index] = video.sound === undefined ? -1 : this.intern(video.sound, this.soundIds, this.soundIndexOf);
+    this.putHashtags(index, video.hashtags);
     this.version++;
     return index;
+  }
+
+  /** Distinct numbers: a tag listed twice counts once towards the per-page hashtag cap. */
+  private putHashtags(index: number, hashtags: readonly string[]): void {
+    const start = this.hashtagPoolSize;
+    this.hashtagPool = grownInt32(this.hashtagPool, start + hashtags.length);
+    let count = 0;
+    for (const tag of hashtags) {
+      const number = this.intern(tag, this.hashtagIds, this.hashtagIndexOf);
+      let duplicate = false;
+      for (let i = start; i < start + count; i++) if (this.hashtagPool[i] === number) duplicate = true;
+      if (!duplicate) this.hashtagPool[start + count++] = number;
+    }
+    this.hashtagStart[index] = start;
+    this.hashtagCount[index] = count;
+    this.hashtagPoolSize = start + count;
+  }
+
+  private intern(key: string, ids: string[], indexOf: Map<string, number>): number {
+    let number = indexOf.get(key);
+    if (number === undefined) {
+      number = ids.length;
+      indexOf.set(key, number);
+      ids.push(key);
+    }
+    return number;
+  }
+
+  /**
+   * Forgets a video (its uploader was erased): its id no longer resolves, and its slot keeps a nameless, unservable
+   * placeholder so that every vidx stays valid. Returns the video as it was.
+   */
+  erase(vidx: number): Video {
+    const previous = this.videos[vidx]!;
+    this.indexOf.delete(previous.id);
+    const list = this.videosOfCreator[this.creatorIdx[vidx]!]!;
+    const position = list.indexOf(vidx);
+    if (position >= 0) list.splice(position, 1);
+    this.videos[vidx] = {
+      id: '',
+      creator: '',
+      durationMs: previous.durationMs,
+      caption: '',
+      hashtags: [],
+      sound: undefined,
+      language: '',
+      region: '',
+      createdAt: previous.createdAt,
+      status: 'removed',
+    };
+    this.live[vidx] = 0;
+    this.hashtagCount[vidx] = 0;
+    this.version++;
+    return previous;
+  }
+
+  /** Forgets a creator's id (erasure); their number stays allocated, nameless, for the placeholders pointing at it. */
+  forgetCreator(creator: string): void {
+    const number = this.creatorIndexOf.get(creator);
+    if (number === undefined) return;
+    this.creatorIndexOf.delete(creator);
+    this.creatorIds[number] = '';
   }
 
   private internCreator(creator: string): number {

@@ -7,17 +7,21 @@ import { gaussian } from './random.js';
 
 /**
  * Gamma(shape, 1) by Marsaglia and Tsang (2000): a squeeze-accelerated rejection sampler that accepts about 98% of
- * proposals for shape ≥ 1. Shapes below 1 use Gamma(a) = Gamma(a + 1) · U^(1/a).
+ * proposals for shape ≥ 1. Shapes below 1 use Gamma(a) = Gamma(a + 1) · U^(1/a). `normal` lets a caller with its own
+ * normal generator (the simulator) keep its random stream.
  */
-export function sampleGamma(random: () => number, shape: number): number {
-  if (shape < 1) return sampleGamma(random, shape + 1) * Math.pow(1 - random(), 1 / shape);
+export function sampleGamma(random: () => number, shape: number, normal: () => number = () => gaussian(random)): number {
+  if (shape < 1) {
+    const u = 1 - random(); // in (0, 1]
+    return sampleGamma(random, shape + 1, normal) * Math.pow(u, 1 / shape);
+  }
   const d = shape - 1 / 3;
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number;
     let v: number;
     do {
-      x = gaussian(random);
+      x = normal();
       v = 1 + c * x;
     } while (v <= 0);
     v = v * v * v;

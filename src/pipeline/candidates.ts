@@ -38,6 +38,11 @@ export class CandidateSet {
     return this.stamp[vidx] === this.generation;
   }
 
+  /** The slot of a candidate; only valid when `has(vidx)`. */
+  slotFor(vidx: number): number {
+    return this.slotOf[vidx]!;
+  }
+
   /** Adds a candidate from source `sourceBit`, or merges the source into the existing one. */
   add(vidx: number, sourceBit: number, raw: number): void {
     let slot: number;

@@ -1,7 +1,8 @@
 /**
  * The opaque paging cursor. Personalized pages need no position (the seen filter excludes what was served), so
  * their cursor only counts pages; the non-profiled feed pages by offset (it must not read the user's history), and
- * the chronological following feed by the last item's time.
+ * the chronological following feed by the last item's time. A personalised cursor also names the last video served
+ * (`after`), so the re-ranker's "not twice in a row" rules hold across the page boundary.
  */
 import { z } from 'zod';
 import { InputError } from '../core/errors.js';
@@ -12,6 +13,7 @@ const CursorSchema = z.strictObject({
   page: z.number().int().min(1),
   offset: z.number().int().min(0).optional(),
   before: z.tuple([z.number(), z.number().int()]).optional(),
+  after: z.string().min(1).max(128).optional(),
 });
 export type FeedCursor = z.infer<typeof CursorSchema>;
 

@@ -5,7 +5,7 @@
  */
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import { formatCount, sourceReasons, type SourceBits } from './source-reasons.js';
-import type { FeedRequest, Scorer } from './stages.js';
+import type { FeedRequest, Scorer, ScoreTerm } from './stages.js';
 
 export class EngagementScorer implements Scorer {
   readonly name = 'engagement-scorer';
@@ -13,6 +13,8 @@ export class EngagementScorer implements Scorer {
 
   /** Log trending engagement per slot of the current request, computed once and reused. */
   private logTrend = new Float64Array(1024);
+  /** The normaliser of the current request, kept for breakdowns. */
+  private maxLogTrend = 1;
 
   score(request: FeedRequest, candidates: CandidateSet): void {
     const { engagement } = request.state;
@@ -26,6 +28,7 @@ export class EngagementScorer implements Scorer {
       if (logTrend[slot]! > maxLogTrend) maxLogTrend = logTrend[slot]!;
     }
     if (maxLogTrend === 0) maxLogTrend = 1;
+    this.maxLogTrend = maxLogTrend;
     for (let slot = 0; slot < candidates.size; slot++) {
       if (candidates.kept[slot] === 0) continue;
       const vidx = candidates.vidx[slot]!;
@@ -51,6 +54,23 @@ export class EngagementScorer implements Scorer {
     }
     if (reasons.length === 0) reasons.push('catalogue: one of the newest videos you have not seen yet');
     return reasons;
+  }
+
+  breakdown(request: FeedRequest, candidates: CandidateSet, slot: number): ScoreTerm[] {
+    const weights = request.algorithm.scoreWeights;
+    const mask = candidates.sourceMask[slot]!;
+    const inputs = {
+      trending: this.logTrend[slot]! / this.maxLogTrend,
+      fresh: mask & (1 << this.bits.fresh) ? candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]! : 0,
+      following: mask & (1 << this.bits.following) ? 1 : 0,
+      quality: quality(request, candidates.vidx[slot]!),
+    };
+    return (Object.keys(inputs) as Array<keyof typeof inputs>).map((name) => ({
+      name,
+      input: inputs[name],
+      weight: weights[name],
+      contribution: weights[name] * inputs[name],
+    }));
   }
 }
 

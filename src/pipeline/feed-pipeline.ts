@@ -5,7 +5,7 @@
 import { CandidateSet } from './candidates.js';
 import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
-import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
+import { SAFETY_FILTERS, creatorFilter, seenFilter, soundFilter } from './filters/filters.js';
 import { ValueScorer } from './value-scorer.js';
 import { CoEngagementSource } from './sources/co-engagement-source.js';
 import { CatalogueSource } from './sources/catalogue-source.js';
@@ -30,7 +30,10 @@ const BITS = {
 
 export interface StagePlan {
   sources: CandidateSource[];
-  /** Runs only when the sources above leave fewer candidates than the page needs. */
+  /**
+   * Runs only when the sources above leave fewer candidates than the page needs, or the diversity rules leave the
+   * page short; each run adds candidates not proposed yet.
+   */
   backfill: CandidateSource[];
   filters: Filter[];
   scorer: Scorer;
@@ -39,7 +42,7 @@ export interface StagePlan {
 
 const popularityScorer = new EngagementScorer(BITS);
 const valueScorer = new ValueScorer(BITS);
-const reRanker = new DiversityReRanker();
+const reRanker = new DiversityReRanker(BITS.fresh);
 const catalogue = new CatalogueSource(BITS.catalogue);
 
 export const PERSONALIZED: StagePlan = {
@@ -52,16 +55,19 @@ export const PERSONALIZED: StagePlan = {
     new OnboardingSource(BITS.onboarding),
   ],
   backfill: [catalogue],
-  filters: [liveFilter, seenFilter, creatorFilter],
+  filters: [...SAFETY_FILTERS, seenFilter, creatorFilter, soundFilter],
   scorer: valueScorer,
   reRanker,
 };
 
-/** No profile, no history: popular in the region plus fresh (DSA Art. 38). Pages by offset. */
+/**
+ * No profile, no history: popular in the region plus fresh (DSA Art. 38). Pages by offset. Reads only the user's
+ * region and the safety rules (their blocks, minor setting); never what they saw, followed or marked.
+ */
 export const NON_PERSONALIZED: StagePlan = {
   sources: [new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],
-  backfill: [],
-  filters: [liveFilter],
+  backfill: [catalogue],
+  filters: [...SAFETY_FILTERS],
   scorer: popularityScorer,
   reRanker,
 };
@@ -76,6 +82,9 @@ export const SOURCE_NAMES: readonly string[] = [
   'topic',
   'onboarding',
 ];
+
+/** Backfill rounds when diversity rules leave a page short; each adds up to 3 × page size candidates. */
+const WIDENING_ROUNDS = 3;
 
 export interface PipelineResult {
   candidates: CandidateSet;
@@ -92,14 +101,26 @@ export class FeedPipeline {
     candidates.reset(request.state.catalog.size);
     for (const source of plan.sources) source.retrieve(request, candidates);
     let kept = this.filter(plan.filters, request, candidates, 0);
+    const pageRequest = { ...request, n: pageSize };
     for (const source of plan.backfill) {
       if (kept >= pageSize) break;
       const before = candidates.size;
-      source.retrieve({ ...request, n: pageSize }, candidates);
+      source.retrieve(pageRequest, candidates);
       kept += this.filter(plan.filters, request, candidates, before);
     }
     plan.scorer.score(request, candidates);
-    return { candidates, page: plan.reRanker.select({ ...request, n: pageSize }, candidates) };
+    let page = plan.reRanker.select(pageRequest, candidates);
+    // The diversity rules are never relaxed, so enough candidates can still make a short page (e.g. most from one
+    // creator): widen with the backfill a few rounds before settling for a short page.
+    for (let round = 0; round < WIDENING_ROUNDS && page.length < pageSize; round++) {
+      const before = candidates.size;
+      for (const source of plan.backfill) source.retrieve(pageRequest, candidates);
+      if (candidates.size === before) break;
+      this.filter(plan.filters, request, candidates, before);
+      plan.scorer.score(request, candidates);
+      page = plan.reRanker.select(pageRequest, candidates);
+    }
+    return { candidates, page };
   }
 
   private filter(filters: Filter[], request: FeedRequest, candidates: CandidateSet, from: number): number {

@@ -9,6 +9,7 @@ import type { UserState } from '../features/user-state.js';
 import type { Store } from '../store/store.js';
 import { decodeCursor, encodeCursor, type FeedCursor } from './cursor.js';
 import { FeedPipeline, NON_PERSONALIZED, PERSONALIZED, SOURCE_NAMES, type StagePlan } from './feed-pipeline.js';
+import { explainChronological, explainRanked, type FeedExplanation } from './feed-explanation.js';
 import { followingFeed } from './following-feed.js';
 import type { FeedRequest } from './stages.js';
 
@@ -50,7 +51,7 @@ export class FeedService {
   async page(user: UserState, query: FeedQuery, now = Date.now()): Promise<FeedPage> {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
-    const request: FeedRequest = { user, mode, n: query.n, now, state: this.state, algorithm: this.algorithm() };
+    const request = this.request(user, mode, query.n, now, cursor);
     const page =
       mode === 'following'
         ? this.chronological(request, cursor)
@@ -63,6 +64,32 @@ export class FeedService {
       await this.store.recordServed(served);
     }
     return page;
+  }
+
+  /** Why `vidx` is (or is not) on this user's page of this query: the same pipeline, nothing recorded. */
+  explain(user: UserState, vidx: number, query: FeedQuery, now = Date.now()): FeedExplanation {
+    const mode = query.mode ?? this.defaultMode(user);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
+    const request = this.request(user, mode, query.n, now, cursor);
+    // "Why this video?" is mostly asked of a video on screen, already marked seen: explain it as it was chosen, as
+    // if not yet shown, rather than answer that the seen filter removes it. Synchronous, so no request sees the gap.
+    const shownBefore = user.seen.delete(vidx);
+    try {
+      const explanation =
+        mode === 'following'
+          ? explainChronological(request, vidx, cursor?.before as [number, number] | undefined)
+          : mode === 'nonpersonalized'
+            ? explainRanked(this.pipeline, NON_PERSONALIZED, request, vidx, cursor?.offset ?? 0)
+            : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0);
+      return { ...explanation, shownBefore };
+    } finally {
+      if (shownBefore) user.seen.add(vidx);
+    }
+  }
+
+  private request(user: UserState, mode: FeedMode, n: number, now: number, cursor: FeedCursor | undefined): FeedRequest {
+    const previous = cursor?.after === undefined ? undefined : this.state.catalog.vidx(cursor.after);
+    return { user, mode, n, now, state: this.state, algorithm: this.algorithm(), previous };
   }
 
   private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): FeedPage {
@@ -80,7 +107,7 @@ export class FeedService {
     const next: FeedCursor =
       request.mode === 'nonpersonalized'
         ? { mode: request.mode, page: pageNumber, offset: offset + items.length }
-        : { mode: request.mode, page: pageNumber };
+        : { mode: request.mode, page: pageNumber, after: items[items.length - 1]?.video.id };
     return { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next) };
   }
 

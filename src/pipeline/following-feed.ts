@@ -1,7 +1,9 @@
 /**
  * The chronological following feed: every live video of followed creators, newest first, paged by the last item's
- * (createdAt, vidx). No ranking, no profiling: the order is the clock's.
+ * (createdAt, vidx). No ranking, no profiling: the order is the clock's. The safety filters still hold (blocked
+ * creators and sounds, region rules, no adult videos for minors): this is the default feed of minors.
  */
+import { passesSafetyFilters } from './filters/filters.js';
 import type { FeedRequest } from './stages.js';
 
 export function followingFeed(request: FeedRequest, before: [number, number] | undefined): number[] {
@@ -11,7 +13,7 @@ export function followingFeed(request: FeedRequest, before: [number, number] | u
     const creatorNumber = catalog.creatorNumber(creator);
     if (creatorNumber === undefined) continue;
     for (const vidx of catalog.videosOfCreator[creatorNumber]!) {
-      if (catalog.live[vidx] !== 1) continue;
+      if (!passesSafetyFilters(request, vidx)) continue;
       if (before && !isBefore(catalog.createdAt[vidx]!, vidx, before)) continue;
       all.push(vidx);
     }

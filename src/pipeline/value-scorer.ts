@@ -3,12 +3,13 @@
  * showing it is Σ weight × prediction with the weights of the active algorithm config. Reasons name the
  * predictions that contributed most.
  */
+import type { AlgorithmConfig } from '../core/algorithm.js';
 import { HEAD_COUNT, HEADS, type Head } from '../models/online/heads.js';
 import { RankerInput } from '../models/online/ranker-input.js';
 import { fillRankerInput } from '../features/ranker-features.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import { sourceReasons, type SourceBits } from './source-reasons.js';
-import type { FeedRequest, Scorer } from './stages.js';
+import type { FeedRequest, Scorer, ScoreTerm } from './stages.js';
 
 const PHRASES: Record<Head, (p: number) => string> = {
   play: (p) => `${percent(p)} chance you watch it`,
@@ -21,6 +22,18 @@ const PHRASES: Record<Head, (p: number) => string> = {
   skip: (p) => `${percent(p)} chance you skip it`,
   notInterested: (p) => `${percent(p)} chance you mark it not interested`,
 };
+
+/**
+ * Sources whose candidates get a published boost on top of the predicted value: a constant for followed accounts,
+ * the rest scaled by the source's raw score (freshness draw, co-engagement strength, topic weight, newness).
+ */
+const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoosts']; scaledByRaw: boolean }> = [
+  { source: 'following', scaledByRaw: false },
+  { source: 'fresh', scaledByRaw: true },
+  { source: 'coEngagement', scaledByRaw: true },
+  { source: 'topic', scaledByRaw: true },
+  { source: 'onboarding', scaledByRaw: true },
+];
 
 export class ValueScorer implements Scorer {
   readonly name = 'value-scorer';
@@ -50,18 +63,11 @@ export class ValueScorer implements Scorer {
         this.lastPredictions[slot * HEAD_COUNT + k] = this.predictions[k]!;
       }
       const mask = candidates.sourceMask[slot]!;
-      if (mask & (1 << this.bits.fresh)) {
-        value += boosts.fresh * candidates.rawScore[slot * MAX_SOURCES + this.bits.fresh]!;
-      }
-      if (mask & (1 << this.bits.following)) value += boosts.following;
-      if (mask & (1 << this.bits.coEngagement)) {
-        value += boosts.coEngagement * candidates.rawScore[slot * MAX_SOURCES + this.bits.coEngagement]!;
-      }
-      if (mask & (1 << this.bits.topic)) {
-        value += boosts.topic * candidates.rawScore[slot * MAX_SOURCES + this.bits.topic]!;
-      }
-      if (mask & (1 << this.bits.onboarding)) {
-        value += boosts.onboarding * candidates.rawScore[slot * MAX_SOURCES + this.bits.onboarding]!;
+      for (let b = 0; b < BOOSTED_SOURCES.length; b++) {
+        const { source, scaledByRaw } = BOOSTED_SOURCES[b]!;
+        const bit = this.bits[source];
+        if ((mask & (1 << bit)) === 0) continue;
+        value += boosts[source] * (scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1);
       }
       candidates.score[slot] = value;
     }
@@ -79,6 +85,23 @@ export class ValueScorer implements Scorer {
       .slice(0, 3)
       .map((c) => `${this.name}: ${PHRASES[c.head](c.p)} (${c.head} × ${valueWeights[c.head]})`)
       .concat(sourceReasons(request, candidates, slot, this.bits));
+  }
+
+  breakdown(request: FeedRequest, candidates: CandidateSet, slot: number): ScoreTerm[] {
+    const { valueWeights, sourceBoosts } = request.algorithm;
+    const terms: ScoreTerm[] = HEADS.map((head, k) => {
+      const p = this.lastPredictions[slot * HEAD_COUNT + k]!;
+      return { name: head, input: p, weight: valueWeights[head], contribution: valueWeights[head] * p };
+    });
+    const mask = candidates.sourceMask[slot]!;
+    for (const { source, scaledByRaw } of BOOSTED_SOURCES) {
+      const bit = this.bits[source];
+      if ((mask & (1 << bit)) === 0) continue;
+      const input = scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1;
+      const weight = sourceBoosts[source];
+      terms.push({ name: `${source} boost`, input, weight, contribution: weight * input });
+    }
+    return terms;
   }
 }
 

@@ -3,6 +3,8 @@
  * sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 128 bits of state, passes PractRand, and its period
  * (≥ 2^32, about 2^127 on average) is far beyond the ~10^9 draws a 10-million-event world makes, unlike mulberry32.
  */
+import { sampleGamma } from '../models/beta-posterior.js';
+
 export class Random {
   private a: number;
   private b: number;
@@ -10,6 +12,8 @@ export class Random {
   private d: number;
   /** Box–Muller yields normals in pairs; the second waits here. */
   private spareNormal = Number.NaN;
+  private readonly uniformDraw = () => this.next();
+  private readonly normalDraw = () => this.normal();
 
   constructor(seed: number) {
     // splitmix32 spreads any seed (0, 1, 2, … included) over the whole state, so nearby seeds give unrelated streams.
@@ -81,25 +85,9 @@ export class Random {
     return -mean * Math.log(1 - this.next());
   }
 
-  /** Gamma(shape, 1) by Marsaglia–Tsang; shapes below 1 use the boost Gamma(a) = Gamma(a+1)·U^(1/a). */
+  /** Gamma(shape, 1) (Marsaglia–Tsang, see models/beta-posterior.ts), drawn from this stream. */
   gamma(shape: number): number {
-    if (shape < 1) {
-      const u = 1 - this.next();
-      return this.gamma(shape + 1) * Math.pow(u, 1 / shape);
-    }
-    const d = shape - 1 / 3;
-    const c = 1 / Math.sqrt(9 * d);
-    for (;;) {
-      let x: number;
-      let v: number;
-      do {
-        x = this.normal();
-        v = 1 + c * x;
-      } while (v <= 0);
-      v = v * v * v;
-      const u = 1 - this.next();
-      if (Math.log(u) < 0.5 * x * x + d - d * v + d * Math.log(v)) return d * v;
-    }
+    return sampleGamma(this.uniformDraw, shape, this.normalDraw);
   }
 }
 

@@ -2,6 +2,7 @@
  * The one storage interface. Asynchronous so that a networked implementation (PostgreSQL) fits behind it unchanged;
  * it knows no algorithm: it keeps records durably and hands them back.
  */
+import type { AuditEntry } from '../core/audit-chain.js';
 import type { AcceptedEvent, User, Video } from '../core/schemas.js';
 
 export interface StoredEvent extends AcceptedEvent {
@@ -59,6 +60,25 @@ export interface ApiKeyRecord {
   revokedAt: number | null;
 }
 
+/** What erasing a user removed from the store. */
+export interface UserErasure {
+  /** 1 when the user had a profile row. */
+  users: number;
+  /** Events the user made, events naming them as a creator (others' follows), events on their videos. */
+  events: number;
+  served: number;
+  /** Videos the user uploaded: erased with the account. */
+  videos: number;
+  /** The user's API keys. */
+  apiKeys: number;
+}
+
+/** The audit log's last entry as recorded beside it at every append: catches a removed tail. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
 export interface Store {
   readonly kind: string;
   /** Inserts or replaces videos, all or none. */
@@ -107,6 +127,27 @@ export interface Store {
   algorithmVersion(version: number): Promise<AlgorithmVersionRecord | undefined>;
   /** Every version, oldest first. */
   listAlgorithmVersions(): Promise<AlgorithmVersionRecord[]>;
+  /**
+   * Appends one audit entry atomically: `seal` gets the current last entry (undefined when empty) and returns the
+   * next, hashed; the anchor is updated in the same transaction. There is no way to change or remove an entry.
+   */
+  appendAuditEntry(seal: (previous: AuditAnchor | undefined) => AuditEntry): Promise<AuditEntry>;
+  /** Up to `limit` entries with seq > `afterSeq`, in order. */
+  auditEntries(afterSeq: number, limit: number): Promise<AuditEntry[]>;
+  /** Every entry in stored (seq) order. */
+  scanAuditEntries(batchSize?: number): AsyncIterable<AuditEntry[]>;
+  auditAnchor(): Promise<AuditAnchor | undefined>;
+  /** Feed items served to the user, oldest first. */
+  servedOfUser(user: string): Promise<ServedItem[]>;
+  videosOfCreator(creator: string): Promise<Video[]>;
+  /**
+   * Erases a user and what only they produced, in one transaction: their profile, their events, events naming them
+   * as a creator, their uploads and every event and served item about those. The deleted bytes must not linger in
+   * the store's files either (free pages, write-ahead log).
+   */
+  eraseUser(id: string): Promise<UserErasure>;
+  /** Removes every version of the named snapshot except `keepVersion` (if given); returns how many went. */
+  deleteModelSnapshots(name: string, keepVersion?: number): Promise<number>;
   /** Stores a new API key; its id must be new. */
   addApiKey(record: ApiKeyRecord): Promise<void>;
   apiKey(id: string): Promise<ApiKeyRecord | undefined>;

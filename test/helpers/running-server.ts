@@ -70,7 +70,7 @@ export async function putVideos(url: string, count: number, creators = 7, now = 
       creator: `c${i % creators}`,
       durationMs: 10_000 + (i % 5) * 5_000,
       caption: `video ${i}`,
-      hashtags: [`tag${i % 11}`, `topic${i % 3}`],
+      hashtags: [`tag${i % 11}`, `topic${i % 6}`],
       sound: `s${i % 13}`,
       region: 'DE',
       createdAt: now - i * 60_000,

@@ -104,6 +104,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
         ...user.profile,
         following: [...user.follows],
         notInterestedCreators: [...user.notInterestedCreators],
+        notInterestedSounds: Object.fromEntries(user.notInterestedSounds),
         seenVideos: user.seen.size,
       };
     },

@@ -31,4 +31,33 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       return service.feed.page(user, request.query);
     },
   );
+
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/feed/:user/explain/:video',
+    {
+      schema: {
+        tags: ['feed'],
+        summary: 'Why a video is, or is not, on the user’s page: every stage it met',
+        description:
+          'Runs the user’s feed pipeline as GET /v1/feed/:user would with the same query, recording nothing, and ' +
+          'reports for the video: the sources that proposed it (with raw scores), each filter passed or failed and ' +
+          'why, the scorer’s terms (prediction or input × weight = contribution) and value, its rank, whether the ' +
+          're-ranker put it on the page or which diversity rule held it back, and the plain-language reasons.',
+        params: z.strictObject({ user: IdSchema, video: IdSchema }),
+        querystring: FeedQuerySchema,
+      },
+      config: { access: ACCESS.serviceOrSelf('user') },
+    },
+    async (request) => {
+      const { user: userId, video } = request.params;
+      const user = service.state.users.get(userId);
+      // 404s name the path parameter; an explanation never creates the user as a feed request would.
+      if (!user) throw new InputError(`unknown user "${userId}"`, [{ field: 'user', message: 'no such user' }], 404);
+      const vidx = service.state.catalog.vidx(video);
+      if (vidx === undefined) {
+        throw new InputError(`unknown video "${video}"`, [{ field: 'video', message: 'no such video' }], 404);
+      }
+      return service.feed.explain(user, vidx, request.query);
+    },
+  );
 }

@@ -133,6 +133,21 @@ export class EmbeddingTable {
     return true;
   }
 
+  /**
+   * What the table holds about one id: whether it has a vector (and its L2 norm), how many sightings it learned
+   * from and when it was last seen; ids below the frequency filter report their sightings only.
+   */
+  describe(id: string): { hasVector: boolean; norm: number; sightings: number; lastSeen: number | null } {
+    const slot = this.slotById.get(id);
+    if (slot === undefined) {
+      const pending = this.pending.get(id);
+      return { hasVector: false, norm: 0, sightings: pending?.count ?? 0, lastSeen: pending?.lastSeen ?? null };
+    }
+    let squares = 0;
+    for (let k = slot * this.dim; k < (slot + 1) * this.dim; k++) squares += this.vectors[k]! * this.vectors[k]!;
+    return { hasVector: true, norm: Math.sqrt(squares), sightings: this.counts[slot]!, lastSeen: this.lastSeen[slot]! };
+  }
+
   /** Offset of the slot's vector in `vectors` (and of its accumulators). */
   offset(slot: number): number {
     return slot * this.dim;

@@ -348,6 +348,19 @@ export class MultiTaskRanker {
     }
   }
 
+  /** Forgets a user (erasure): their vector as a viewer and as a creator, and the prediction cache holding it. */
+  forgetUser(id: string): void {
+    this.tables.users.remove(id);
+    this.tables.creators.remove(id);
+    this.predictedUser = undefined;
+  }
+
+  /** Forgets a video (its uploader was erased). */
+  forgetVideo(id: string, key: number): void {
+    this.tables.videos.remove(id);
+    this.forgetItemKey(key);
+  }
+
   /** Drops the cached slots of one item key (its video changed creator or sound). */
   forgetItemKey(key: number): void {
     if (key * 3 + 2 < this.slotCache.length) this.slotCache.fill(-1, key * 3, key * 3 + 3);

@@ -1,16 +1,23 @@
-/** The filter stages: each removes candidates that must never be served to this user. */
+/**
+ * The filter stages: each removes candidates that must never be served to this user, and says why in plain
+ * language (the explain endpoint shows it). The safety filters hold in every feed mode, the chronological one
+ * included; the others read the user's history and so run only in the personalised feed.
+ */
+import { UNKNOWN_REGION } from '../../core/schemas.js';
 import type { Filter, FeedRequest } from '../stages.js';
 
 /** Only `live` videos are ever served. */
 export const liveFilter: Filter = {
   name: 'live',
   keep: (request, vidx) => request.state.catalog.live[vidx] === 1,
+  why: (request, vidx) => `the video is ${request.state.catalog.videos[vidx]!.status}, only live videos are served`,
 };
 
 /** Never serve what the user was already served or interacted with (the next page never repeats a video). */
 export const seenFilter: Filter = {
   name: 'seen',
   keep: (request, vidx) => !request.user.seen.has(vidx),
+  why: () => 'you were already shown it or interacted with it',
 };
 
 /** Creators the user said "not interested" to, and the user's own videos. */
@@ -20,4 +27,73 @@ export const creatorFilter: Filter = {
     const creator = request.state.catalog.creatorIds[request.state.catalog.creatorIdx[vidx]!]!;
     return creator !== request.user.profile.id && !request.user.notInterestedCreators.has(creator);
   },
+  why: (request, vidx) => {
+    const creator = request.state.catalog.videos[vidx]!.creator;
+    return creator === request.user.profile.id ? 'it is your own video' : `you marked ${creator} "not interested"`;
+  },
 };
+
+/** Sounds of enough videos the user marked "not interested" (one mark hides the creator, not the sound). */
+export const soundFilter: Filter = {
+  name: 'sound',
+  keep: (request, vidx) => {
+    const sound = request.state.catalog.videos[vidx]!.sound;
+    if (sound === undefined || request.user.notInterestedSounds.size === 0) return true;
+    return (request.user.notInterestedSounds.get(sound) ?? 0) < request.algorithm.hideSoundAfterNotInterested;
+  },
+  why: (request, vidx) => {
+    const sound = request.state.catalog.videos[vidx]!.sound!;
+    return `you marked ${request.user.notInterestedSounds.get(sound)} videos with sound ${sound} "not interested"`;
+  },
+};
+
+/** Creators and sounds the user blocked: an explicit instruction, not a profile, so it holds in every mode. */
+export const blockedFilter: Filter = {
+  name: 'blocked',
+  keep: (request, vidx) => {
+    const { user } = request;
+    if (user.blockedCreators.size === 0 && user.blockedSounds.size === 0) return true;
+    const video = request.state.catalog.videos[vidx]!;
+    return !user.blockedCreators.has(video.creator) && (video.sound === undefined || !user.blockedSounds.has(video.sound));
+  },
+  why: (request, vidx) => {
+    const video = request.state.catalog.videos[vidx]!;
+    return request.user.blockedCreators.has(video.creator)
+      ? `you blocked its creator ${video.creator}`
+      : `you blocked its sound ${video.sound}`;
+  },
+};
+
+/**
+ * Legal or licensing geo-restrictions. A user of unknown region cannot be shown to be outside the blocked regions,
+ * so a restricted video is withheld from them too.
+ */
+export const regionFilter: Filter = {
+  name: 'region',
+  keep: (request, vidx) => {
+    if (request.state.catalog.geoRestricted[vidx] === 0) return true;
+    const region = request.user.profile.region;
+    return region !== UNKNOWN_REGION && !request.state.catalog.videos[vidx]!.blockedRegions!.includes(region);
+  },
+  why: (request) => {
+    const region = request.user.profile.region;
+    return region === UNKNOWN_REGION
+      ? 'the video is geo-restricted and your region is unknown'
+      : `the video may not be shown in your region ${region}`;
+  },
+};
+
+/** Minors never get an adult video, whatever the mode. */
+export const audienceFilter: Filter = {
+  name: 'audience',
+  keep: (request, vidx) => request.state.catalog.adult[vidx] === 0 || !request.user.profile.settings.minor,
+  why: () => 'the video is for adults and your account is a minor’s',
+};
+
+/** What every mode applies, whatever it reads of the user: only live videos, and the safety rules. */
+export const SAFETY_FILTERS: readonly Filter[] = [liveFilter, regionFilter, audienceFilter, blockedFilter];
+
+export function passesSafetyFilters(request: FeedRequest, vidx: number): boolean {
+  for (const filter of SAFETY_FILTERS) if (!filter.keep(request, vidx)) return false;
+  return true;
+}

@@ -1,3 +1,4 @@
+import { passesSafetyFilters } from '../filters/filters.js';
 import type { FeedRequest } from '../stages.js';
 
 /**
@@ -5,6 +6,6 @@ import type { FeedRequest } from '../stages.js';
  * budget from deeper in it. The filter stages stay the authority: they run on every candidate regardless.
  */
 export function isServable(request: FeedRequest, vidx: number): boolean {
-  if (request.state.catalog.live[vidx] !== 1) return false;
+  if (!passesSafetyFilters(request, vidx)) return false;
   return request.mode === 'nonpersonalized' || !request.user.seen.has(vidx);
 }

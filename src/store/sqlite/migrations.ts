@@ -66,7 +66,26 @@ export const MIGRATIONS: readonly string[] = [
     config TEXT NOT NULL             -- JSON object
   );
   `,
-  // 4: API keys, stored as SHA-256 hashes only; a revoked key keeps its row (revoked_at) so lists stay complete.
+  // 4: safety rules. NULL / 'all' are the defaults, so rows stored before read back unchanged.
+  `
+  ALTER TABLE videos ADD COLUMN audience TEXT NOT NULL DEFAULT 'all';
+  ALTER TABLE videos ADD COLUMN blocked_regions TEXT;  -- JSON array, NULL = no restriction
+  ALTER TABLE users ADD COLUMN blocked TEXT;           -- JSON {creators, sounds}, NULL = nothing blocked
+  `,
+  // 5: the hash-chained audit log. Append-only: the code has no UPDATE or DELETE of it (see src/core/audit-chain.ts).
+  `
+  CREATE TABLE audit_log (
+    seq INTEGER PRIMARY KEY,
+    ts INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    detail TEXT NOT NULL,            -- JSON object
+    prev_hash TEXT NOT NULL,
+    hash TEXT NOT NULL
+  );
+  `,
+  // 6: API keys, stored as SHA-256 hashes only; a revoked key keeps its row (revoked_at) so lists stay complete.
   `
   CREATE TABLE api_keys (
     id TEXT PRIMARY KEY,

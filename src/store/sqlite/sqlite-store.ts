@@ -1,8 +1,20 @@
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
+import type { AuditEntry } from '../../core/audit-chain.js';
 import type { AcceptedEvent, EventType, User, Video, VideoStatus } from '../../core/schemas.js';
-import type { AppendResult, ModelSnapshotInfo, ModelSnapshotRecord, ServedItem, Store, StoredEvent, AlgorithmVersionRecord, ApiKeyRecord } from '../store.js';
+import type {
+  AppendResult,
+  AuditAnchor,
+  ModelSnapshotInfo,
+  ModelSnapshotRecord,
+  ServedItem,
+  Store,
+  StoredEvent,
+  AlgorithmVersionRecord,
+  UserErasure,
+  ApiKeyRecord,
+} from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
 interface VideoRow {
@@ -16,6 +28,8 @@ interface VideoRow {
   region: string;
   created_at: number;
   status: string;
+  audience: string;
+  blocked_regions: string | null;
 }
 interface UserRow {
   id: string;
@@ -23,6 +37,7 @@ interface UserRow {
   created_at: number;
   interests: string;
   settings: string;
+  blocked: string | null;
 }
 interface SnapshotRow {
   name: string;
@@ -71,6 +86,32 @@ function apiKeyFromRow(row: ApiKeyRow): ApiKeyRecord {
   return { id: row.id, hash: row.hash, role: row.role, user: row.user, createdAt: row.created_at, revokedAt: row.revoked_at };
 }
 
+interface AuditRow {
+  seq: number;
+  ts: number;
+  kind: string;
+  actor: string;
+  subject: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+const AUDIT_ANCHOR_KEY = 'audit.head';
+
+function auditFromRow(row: AuditRow): AuditEntry {
+  return {
+    seq: row.seq,
+    ts: row.ts,
+    kind: row.kind,
+    actor: row.actor,
+    subject: row.subject,
+    detail: JSON.parse(row.detail) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}
+
 function videoFromRow(row: VideoRow): Video {
   return {
     id: row.id,
@@ -83,7 +124,21 @@ function videoFromRow(row: VideoRow): Video {
     region: row.region,
     createdAt: row.created_at,
     status: row.status as VideoStatus,
+    // Defaults are left out, so a record reads back as it was written before these fields existed.
+    ...(row.audience === 'adult' ? { audience: 'adult' as const } : {}),
+    ...(row.blocked_regions === null ? {} : { blockedRegions: JSON.parse(row.blocked_regions) as string[] }),
   };
+}
+
+/** The JSON of a list column, or NULL for an empty or absent list (the default). */
+function jsonOrNull(list: readonly unknown[] | undefined): string | null {
+  return list === undefined || list.length === 0 ? null : JSON.stringify(list);
+}
+
+function blockedJson(user: User): string | null {
+  const blocked = user.blocked;
+  if (!blocked || (blocked.creators.length === 0 && blocked.sounds.length === 0)) return null;
+  return JSON.stringify(blocked);
 }
 
 function userFromRow(row: UserRow): User {
@@ -93,6 +148,7 @@ function userFromRow(row: UserRow): User {
     createdAt: row.created_at,
     interests: JSON.parse(row.interests) as string[],
     settings: JSON.parse(row.settings) as User['settings'],
+    ...(row.blocked === null ? {} : { blocked: JSON.parse(row.blocked) as NonNullable<User['blocked']> }),
   };
 }
 
@@ -143,22 +199,26 @@ export class SqliteStore implements Store {
     // A large page cache and fewer, larger checkpoints keep bulk appends fast (measured: ~1.5× on 1M events).
     this.db.pragma('cache_size = -262144');
     this.db.pragma('wal_autocheckpoint = 10000');
+    // Deleted rows are overwritten with zeros, not left in free pages: an erased user must be gone from the file.
+    this.db.pragma('secure_delete = ON');
     this.migrate();
     // Heals a bulk load that was interrupted before it rebuilt the index.
     this.db.exec(EVENTS_USER_INDEX);
     this.statements = {
       putVideo: this.db.prepare(
-        `INSERT INTO videos (id, creator, duration_ms, caption, hashtags, sound, language, region, created_at, status)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO videos (id, creator, duration_ms, caption, hashtags, sound, language, region, created_at, status,
+           audience, blocked_regions)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET creator=excluded.creator, duration_ms=excluded.duration_ms,
            caption=excluded.caption, hashtags=excluded.hashtags, sound=excluded.sound, language=excluded.language,
-           region=excluded.region, created_at=excluded.created_at, status=excluded.status`,
+           region=excluded.region, created_at=excluded.created_at, status=excluded.status,
+           audience=excluded.audience, blocked_regions=excluded.blocked_regions`,
       ),
       getVideo: this.db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE id = ?'),
       putUser: this.db.prepare(
-        `INSERT INTO users (id, region, created_at, interests, settings) VALUES (?, ?, ?, ?, ?)
+        `INSERT INTO users (id, region, created_at, interests, settings, blocked) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET region=excluded.region, created_at=excluded.created_at,
-           interests=excluded.interests, settings=excluded.settings`,
+           interests=excluded.interests, settings=excluded.settings, blocked=excluded.blocked`,
       ),
       insertImplicitUser: this.db.prepare(
         'INSERT INTO users (id, region, created_at, interests, settings) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
@@ -213,6 +273,8 @@ export class SqliteStore implements Store {
           v.region,
           v.createdAt,
           v.status,
+          v.audience ?? 'all',
+          jsonOrNull(v.blockedRegions),
         );
       }
     })();
@@ -227,7 +289,7 @@ export class SqliteStore implements Store {
     const put = this.statements.putUser;
     this.db.transaction(() => {
       for (const u of users) {
-        put.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings));
+        put.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings), blockedJson(u));
       }
     })();
   }
@@ -468,6 +530,74 @@ export class SqliteStore implements Store {
 
   async listAlgorithmVersions(): Promise<AlgorithmVersionRecord[]> {
     return (this.db.prepare('SELECT * FROM algorithm_versions ORDER BY version').all() as AlgorithmRow[]).map(algorithmFromRow);
+  }
+
+  async appendAuditEntry(seal: (previous: AuditAnchor | undefined) => AuditEntry): Promise<AuditEntry> {
+    return this.db.transaction((): AuditEntry => {
+      const last = this.db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1').get() as AuditAnchor | undefined;
+      const entry = seal(last);
+      this.db
+        .prepare('INSERT INTO audit_log (seq, ts, kind, actor, subject, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
+        .run(entry.seq, entry.ts, entry.kind, entry.actor, entry.subject, JSON.stringify(entry.detail), entry.prevHash, entry.hash);
+      this.statements.setMeta.run(AUDIT_ANCHOR_KEY, JSON.stringify({ seq: entry.seq, hash: entry.hash }));
+      return entry;
+    }).immediate();
+  }
+
+  async auditEntries(afterSeq: number, limit: number): Promise<AuditEntry[]> {
+    return (
+      this.db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?').all(afterSeq, limit) as AuditRow[]
+    ).map(auditFromRow);
+  }
+
+  async *scanAuditEntries(batchSize = 10_000): AsyncIterable<AuditEntry[]> {
+    yield* this.scanBatches<AuditRow, AuditEntry>('SELECT * FROM audit_log ORDER BY seq', batchSize, auditFromRow, false);
+  }
+
+  async auditAnchor(): Promise<AuditAnchor | undefined> {
+    const value = this.statements.getMeta.get(AUDIT_ANCHOR_KEY)?.value;
+    return value === undefined ? undefined : (JSON.parse(value) as AuditAnchor);
+  }
+
+  async servedOfUser(user: string): Promise<ServedItem[]> {
+    this.flushServed();
+    return this.db
+      .prepare<[string], ServedItem>('SELECT user, video, ts FROM served WHERE user = ? ORDER BY rowid')
+      .all(user);
+  }
+
+  async videosOfCreator(creator: string): Promise<Video[]> {
+    return this.db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE creator = ? ORDER BY rowid').all(creator).map(videoFromRow);
+  }
+
+  async eraseUser(id: string): Promise<UserErasure> {
+    // Served items still waiting for their grouped write would otherwise be written after the erasure.
+    this.flushServed();
+    const erased = this.db.transaction((): UserErasure => {
+      const ownVideos = 'SELECT id FROM videos WHERE creator = ?';
+      const events = this.db
+        .prepare(`DELETE FROM events WHERE user = ? OR creator = ? OR video IN (${ownVideos})`)
+        .run(id, id, id).changes;
+      const served = this.db.prepare(`DELETE FROM served WHERE user = ? OR video IN (${ownVideos})`).run(id, id).changes;
+      const videos = this.db.prepare('DELETE FROM videos WHERE creator = ?').run(id).changes;
+      const users = this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes;
+      // The user's keys name them: they go too (and stop working), rather than be kept revoked.
+      const apiKeys = this.db.prepare('DELETE FROM api_keys WHERE user = ?').run(id).changes;
+      return { users, events, served, videos, apiKeys };
+    }).immediate();
+    // secure_delete zeroed the rows in the pages; the checkpoint copies those pages into the file and empties the
+    // write-ahead log, which still held the pages as they were before.
+    this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return erased;
+  }
+
+  async deleteModelSnapshots(name: string, keepVersion?: number): Promise<number> {
+    const deleted = this.db
+      .prepare('DELETE FROM model_snapshots WHERE name = ? AND version != ?')
+      .run(name, keepVersion ?? -1).changes;
+    // Snapshots are deleted because they hold an erased user's vectors: their pages must leave the WAL too.
+    if (deleted > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
+    return deleted;
   }
 
   async addApiKey(record: ApiKeyRecord): Promise<void> {

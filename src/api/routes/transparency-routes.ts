@@ -1,0 +1,77 @@
+/**
+ * The public transparency page: how the active algorithm works in plain language, how much the service holds and
+ * has served, and the controls every user has.
+ */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { describeAlgorithm } from '../../core/algorithm.js';
+import type { ForyouService } from '../../service/foryou-service.js';
+import { PUBLIC } from '../access.js';
+
+export const USER_CONTROLS = [
+  {
+    control: 'personalised feed on/off',
+    how: 'PUT /v1/users/:id with settings.personalized=false, or GET /v1/feed/:id?mode=nonpersonalized',
+    effect: 'a feed not based on profiling: popular in your region and new uploads (EU DSA Art. 38)',
+  },
+  {
+    control: 'following feed',
+    how: 'GET /v1/feed/:id?mode=following',
+    effect: 'only accounts you follow, newest first',
+  },
+  {
+    control: 'not interested / block a creator',
+    how: 'POST /v1/events with type "not_interested" and one of their videos',
+    effect: 'nothing of that creator is served to you again, and the model learns to show you less like it',
+  },
+  { control: 'export your data', how: 'GET /v1/users/:id/export', effect: 'everything held about you, as JSON' },
+  {
+    control: 'erase your data',
+    how: 'DELETE /v1/users/:id',
+    effect: 'your profile, events, uploads and model vectors are deleted everywhere, snapshots included',
+  },
+] as const;
+
+export function registerTransparencyRoutes(app: FastifyInstance, service: ForyouService): void {
+  app.withTypeProvider<ZodTypeProvider>().get(
+    '/v1/transparency',
+    {
+      schema: { tags: ['transparency'], summary: 'How the feed works, what the service holds, and your controls' },
+      config: { access: PUBLIC },
+    },
+    async () => {
+      const algorithm = service.algorithm;
+      const counts = await service.store.counts();
+      const head = await service.audit.head();
+      return {
+        algorithm: {
+          version: algorithm.version,
+          publishedAt: algorithm.createdAt,
+          author: algorithm.author,
+          note: algorithm.note,
+          description: describeAlgorithm(algorithm.config),
+          signals: algorithm.config.valueWeights,
+          sources: algorithm.config.sourceBudgets,
+          sourceBoosts: algorithm.config.sourceBoosts,
+          diversity: { maxPerHashtagPerPage: algorithm.config.maxPerHashtagPerPage, sameCreatorInARow: false },
+          exploration: {
+            freshCandidates: algorithm.config.sourceBudgets.fresh,
+            freshBoost: algorithm.config.sourceBoosts.fresh,
+            freshWindowMs: algorithm.config.freshWindowMs,
+            stagedExposure: algorithm.config.freshExposure,
+          },
+        },
+        statistics: {
+          videos: counts.videos,
+          users: counts.users,
+          events: counts.events,
+          feedItemsServed: counts.served,
+          algorithmVersions: algorithm.version,
+          auditEntries: head.seq,
+          auditHeadHash: head.hash,
+        },
+        controls: USER_CONTROLS,
+      };
+    },
+  );
+}

@@ -1,0 +1,93 @@
+/**
+ * Answers a user's data requests: an export of everything held about them, and erasure everywhere — store rows,
+ * in-memory state, the ranker's vectors and the snapshots that captured them. Both are audited without the data.
+ */
+import { NotFoundError } from '../core/errors.js';
+import { topicProfile } from '../features/topic-profile.js';
+import { RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
+import type { UserErasure } from '../store/store.js';
+import type { ForyouService } from './foryou-service.js';
+
+/** Hashtags and sounds listed as inferred interests in an export. */
+const EXPORTED_TOP_INTERESTS = 20;
+/** No real user has more events than this; an export lists them all. */
+const ALL_EVENTS = Number.MAX_SAFE_INTEGER;
+
+async function isKnown(service: ForyouService, id: string): Promise<boolean> {
+  return (
+    service.state.users.has(id) ||
+    service.state.catalog.isCreator(id) ||
+    (await service.store.getUser(id)) !== undefined ||
+    (await service.store.videosOfCreator(id)).length > 0
+  );
+}
+
+function topEntries(counts: Map<string, number>): Array<{ name: string; engagements: number }> {
+  return [...counts]
+    .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+    .slice(0, EXPORTED_TOP_INTERESTS)
+    .map(([name, engagements]) => ({ name, engagements }));
+}
+
+export async function exportUser(service: ForyouService, id: string, actor: string, now = Date.now()) {
+  if (!(await isKnown(service, id))) throw new NotFoundError(`unknown user "${id}"`);
+  const { store, state } = service;
+  const user = state.users.get(id);
+  const profile = (await store.getUser(id)) ?? user?.profile ?? null;
+  const events = (await store.eventsOfUser(id, ALL_EVENTS)).reverse();
+  const interests = user && topicProfile(state, user);
+  const ranker = state.learner?.ranker;
+  const exported = {
+    exportedAt: now,
+    user: id,
+    profile,
+    settings: profile?.settings ?? null,
+    follows: user ? [...user.follows].sort() : [],
+    notInterestedCreators: user ? [...user.notInterestedCreators].sort() : [],
+    /** Sounds of videos marked "not interested", with how many; hidden from the feed at the configured count. */
+    notInterestedSounds: user ? Object.fromEntries([...user.notInterestedSounds].sort()) : {},
+    events,
+    servedItems: await store.servedOfUser(id),
+    videos: await store.videosOfCreator(id),
+    inferredInterests: {
+      basis: 'your recent positive engagements (likes, shares, comments, well-watched plays)',
+      positiveEngagements: interests?.positives ?? 0,
+      hashtags: interests ? topEntries(interests.counts) : [],
+      sounds: interests ? topEntries(interests.soundCounts) : [],
+    },
+    model: {
+      description:
+        'the online ranker keeps one vector per user it has seen often enough; it scores videos for you from it',
+      userVector: ranker ? ranker.tables.users.describe(id) : null,
+      creatorVector: ranker ? ranker.tables.creators.describe(id) : null,
+      seenVideos: user?.seen.size ?? 0,
+      recentEngagementsKept: user?.recent.length ?? 0,
+    },
+  };
+  await service.audit.append('user.exported', actor, { events: events.length }, await service.audit.pseudonym(id), now);
+  return exported;
+}
+
+export interface ErasureReport extends UserErasure {
+  /** Ranker snapshots deleted because they held the user's vectors (a fresh one replaces them). */
+  rankerSnapshots: number;
+  /** Batch model snapshots deleted: they hold every user's factors; `foryou train` refits without the user. */
+  batchSnapshots: number;
+}
+
+export async function eraseUser(service: ForyouService, id: string, actor: string, now = Date.now()): Promise<ErasureReport> {
+  if (!(await isKnown(service, id))) throw new NotFoundError(`unknown user "${id}"`);
+  const { store, state } = service;
+  // The pseudonym is taken before the id is forgotten; it is a keyed hash, not the id.
+  const subject = await service.audit.pseudonym(id);
+  const erased = await store.eraseUser(id);
+  state.eraseUser(id);
+  const rankerVersion = await service.snapshotRanker({ force: true });
+  const rankerSnapshots = await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, rankerVersion);
+  let batchSnapshots = 0;
+  const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name).filter((n) => n !== RANKER_SNAPSHOT_NAME));
+  for (const name of batchNames) batchSnapshots += await store.deleteModelSnapshots(name);
+  const report: ErasureReport = { ...erased, rankerSnapshots, batchSnapshots };
+  await service.audit.append('user.erased', actor, { ...report }, subject, now);
+  return report;
+}
