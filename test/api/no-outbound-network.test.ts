@@ -105,7 +105,7 @@ describe('no outbound network', () => {
     const log = join(temp.dir, 'serve.log');
     const server = await spawnServer(['--db', join(temp.dir, 'demo.db'), '--demo'], guardedEnv(log));
     try {
-      const headers = { authorization: `Bearer ${TEST_ADMIN_KEY}`, 'content-type': 'application/json' };
+      const authorization = `Bearer ${TEST_ADMIN_KEY}`;
       const bodies: Record<string, unknown> = {
         'PUT /v1/videos/{id}': { creator: 'c-net', durationMs: 12_000, hashtags: ['net'] },
         'PUT /v1/users/{id}': { region: 'DE', interests: ['net'] },
@@ -114,14 +114,23 @@ describe('no outbound network', () => {
       };
       const document = (await (await fetch(`${server.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
       const exercised: string[] = [];
-      // PUTs first, so the reads that follow find what they ask for.
+      // PUTs first, so the reads that follow find what they ask for; DELETE (the erasure) last.
+      const order = (method: string) => (method === 'PUT' ? 0 : method === 'DELETE' ? 2 : 1);
       const operations = Object.entries(document.paths)
         .flatMap(([path, methods]) => Object.keys(methods).map((method) => ({ path, method: method.toUpperCase() })))
-        .sort((a, b) => Number(b.method === 'PUT') - Number(a.method === 'PUT'));
+        .sort((a, b) => order(a.method) - order(b.method));
       for (const { path, method } of operations) {
-        const url = path.replace('{version}', '1').replace('{user}', 'net-user').replace('{id}', path.includes('videos') ? 'net-video' : 'net-user');
+        const url = path
+          .replace('{version}', '1')
+          .replace('{user}', 'net-user')
+          .replace('{video}', 'net-video')
+          .replace('{id}', path.includes('videos') ? 'net-video' : 'net-user');
         const body = bodies[`${method} ${path}`];
-        const response = await fetch(`${server.url}${url}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+        const response = await fetch(`${server.url}${url}`, {
+          method,
+          headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+        });
         expect(response.status, `${method} ${url}`).toBeLessThan(300);
         await response.arrayBuffer();
         exercised.push(`${method} ${path}`);
