@@ -141,6 +141,21 @@ describe('access control over every route', () => {
     expect((await refused.json()).problems[0].message).toMatch(/revoked/);
   });
 
+  it('names the key in the audit log, and an erasure takes the user\'s keys with it', async () => {
+    const keys = new ApiKeys(server.service.store);
+    const { key, record } = await keys.create('user', 'dora');
+    const asDora = { headers: { authorization: `Bearer ${key}` } };
+    expect((await fetch(`${server.url}/v1/feed/dora?n=2`, asDora)).status).toBe(200);
+    expect((await fetch(`${server.url}/v1/users/dora/export`, asDora)).status).toBe(200);
+    const audit = await (await fetch(`${server.url}/v1/audit?limit=1000`, { headers: { authorization: `Bearer ${staffKeys.auditor}` } })).json();
+    const exported = audit.entries.filter((entry: { kind: string }) => entry.kind === 'user.exported').at(-1);
+    expect(exported.actor).toBe(`user key ${record.id}`);
+    expect((await fetch(`${server.url}/v1/users/dora`, { method: 'DELETE', ...asDora })).status).toBe(200);
+    expect(await server.service.store.apiKey(record.id)).toBeUndefined();
+    expect((await fetch(`${server.url}/v1/feed/dora?n=2`, asDora)).status).toBe(401);
+    expect(server.service.state.users.get('dora')).toBeUndefined();
+  });
+
   it('serves public routes without a key', async () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     expect((await fetch(`${server.url}/`)).status).toBe(200);

@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../src/bench/serve-process.js';
+import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { spawnServer } from '../helpers/server-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
@@ -52,6 +53,18 @@ describe('foryou keys', () => {
       server.child.kill('SIGTERM');
       await server.exited;
     }
+    // Every create and revoke is in the audit log, by key id and role, the user only as a pseudonym.
+    const store = new SqliteStore(db);
+    const entries = (await store.auditEntries(0, 1000)).filter((entry) => entry.kind.startsWith('key.'));
+    await store.close();
+    expect(entries.map((entry) => [entry.kind, entry.detail.keyId, entry.detail.role])).toEqual([
+      ['key.created', aliceId, 'user'],
+      ['key.created', auditorKey.split('_')[1], 'auditor'],
+      ['key.revoked', aliceId, 'user'],
+    ]);
+    expect(entries[0]!.subject).toMatch(/^user:[0-9a-f]{32}$/);
+    expect(JSON.stringify(entries)).not.toContain('alice');
+    expect(foryou('audit', 'verify', '--db', db).status).toBe(0);
     const json = JSON.parse(foryou('keys', 'list', '--db', db, '--json').stdout) as Array<Record<string, unknown>>;
     expect(json.find((k) => k.id === aliceId)).toMatchObject({ role: 'user', user: 'alice', revokedAt: expect.any(Number) });
     expect(Object.keys(json[0]!)).not.toContain('hash');
