@@ -88,6 +88,9 @@ export function registerAccessControl(app: FastifyInstance, keys: ApiKeys): void
     if (access === undefined) {
       throw new Error(`route ${methods.join(',')} ${route.url} declares no access (config.access): refusing to serve it`);
     }
+    if (!('public' in access) && access.ownUserParam !== undefined && !route.url.includes(`:${access.ownUserParam}`)) {
+      throw new Error(`route ${methods.join(',')} ${route.url} names no parameter :${access.ownUserParam} for its user`);
+    }
     for (const method of methods) routes.push({ method, url: route.url, access });
     if (route.schema && !route.schema.hide) {
       // The OpenAPI document says who may call each route, from the same declaration the check enforces.

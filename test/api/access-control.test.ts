@@ -4,7 +4,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { declaredRoutes, type DeclaredRoute } from '../../src/api/access.js';
+import { ACCESS, declaredRoutes, type DeclaredRoute } from '../../src/api/access.js';
 import { buildServer } from '../../src/api/server.js';
 import { ApiKeys, type StaffRole } from '../../src/auth/api-keys.js';
 import { ForyouService } from '../../src/service/foryou-service.js';
@@ -170,6 +170,9 @@ describe('a route without an access declaration', () => {
     try {
       const app = await buildServer(service);
       expect(() => app.get('/v1/forgotten', async () => ({ secret: true }))).toThrow(/declares no access/);
+      // A user parameter that the path does not have would refuse every user: a mistake caught at start too.
+      const typo = { config: { access: ACCESS.serviceOrSelf('user') } };
+      expect(() => app.get('/v1/things/:id', typo, async () => ({}))).toThrow(/names no parameter :user/);
       await app.close();
     } finally {
       await service.close();
