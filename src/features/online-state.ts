@@ -14,6 +14,7 @@ import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
 import { VideoCatalog } from './video-catalog.js';
 import { VideoEngagement } from './video-engagement.js';
+import { VideoVectorIndex } from './video-vector-index.js';
 
 /** Events after which the user has seen the video, so the seen filter does not serve it again. */
 const SEEN_TYPES: ReadonlySet<EventType> = new Set([
@@ -36,12 +37,16 @@ export class OnlineState implements CatalogLookup {
   readonly recency: RecencyIndex;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
+  /** ANN index over the ranker's item vectors, for embedding retrieval; present when the ranker is. */
+  readonly videoVectors: VideoVectorIndex | undefined;
 
   constructor(
     readonly algorithm: AlgorithmConfig,
     options: { learn?: boolean } = {},
   ) {
     this.learner = options.learn === false ? undefined : new OnlineLearner();
+    const learner = this.learner;
+    this.videoVectors = learner && new VideoVectorIndex(this.catalog, () => learner.ranker);
     this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
@@ -50,11 +55,14 @@ export class OnlineState implements CatalogLookup {
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
   static async rebuild(store: Store, algorithm: AlgorithmConfig): Promise<OnlineState> {
     const state = new OnlineState(algorithm);
+    state.videoVectors?.defer();
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
     await state.restoreRanker(store);
+    await state.videoVectors?.restore(store, state.learner?.snapshotSeq);
     for await (const events of store.scanEvents()) for (const event of events) state.applyEvent(event);
     for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
+    state.videoVectors?.attach();
     return state;
   }
 
@@ -75,13 +83,15 @@ export class OnlineState implements CatalogLookup {
     if (factors) this.learner.ranker.warmStart(factors, Date.now());
   }
 
-  /** Saves the ranker with the log position it has learned up to. */
+  /** Saves the ranker with the log position it has learned up to, and the video vector index read from it. */
   async snapshotRanker(store: Store): Promise<number | undefined> {
     if (!this.learner) return undefined;
-    return store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
+    const version = await store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
       seq: this.learner.lastSeq,
       updates: this.learner.ranker.updates,
     });
+    await this.videoVectors?.save(store, this.learner.lastSeq);
+    return version;
   }
 
   creatorOfVideo(videoId: string): string | undefined {
@@ -97,6 +107,7 @@ export class OnlineState implements CatalogLookup {
     this.engagement.ensure(vidx + 1);
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
+    this.videoVectors?.videoPut(vidx);
   }
 
   putUser(user: User): UserState {
@@ -116,7 +127,9 @@ export class OnlineState implements CatalogLookup {
         (event.type === 'play' || event.type === 'skip') && event.watchMs !== null
           ? event.watchMs / this.catalog.durationMs[vidx]!
           : NaN;
+      const updates = this.learner?.ranker.updates;
       this.learner?.observe(this, event, vidx, watchRatio);
+      this.videoVectors?.learned(vidx, event.seq, this.learner?.ranker.updates !== updates);
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });

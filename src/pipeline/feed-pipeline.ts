@@ -7,6 +7,7 @@ import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
 import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
 import { ValueScorer } from './value-scorer.js';
+import { EmbeddingSource } from './sources/embedding-source.js';
 import { FollowingSource } from './sources/following-source.js';
 import { FreshSource } from './sources/fresh-source.js';
 import { TrendingSource } from './sources/trending-source.js';
@@ -39,7 +40,12 @@ const reRanker = new DiversityReRanker();
 const catalogue = new FreshSource(BITS.catalogue, true);
 
 export const PERSONALIZED: StagePlan = {
-  sources: [new FollowingSource(BITS.following), new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],
+  sources: [
+    new FollowingSource(BITS.following),
+    new TrendingSource(BITS.trending),
+    new FreshSource(BITS.fresh),
+    new EmbeddingSource(BITS.embedding),
+  ],
   backfill: [catalogue],
   filters: [liveFilter, seenFilter, creatorFilter],
   scorer: valueScorer,

@@ -6,6 +6,7 @@ export interface SourceBits {
   following: number;
   trending: number;
   fresh: number;
+  embedding: number;
 }
 
 export function sourceReasons(request: FeedRequest, candidates: CandidateSet, slot: number, bits: SourceBits): string[] {
@@ -24,6 +25,7 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     const freshness = candidates.rawScore[slot * MAX_SOURCES + bits.fresh]!;
     if (freshness > 0) reasons.push(`fresh: new video, posted ${formatAge(request.now - video.createdAt)} ago`);
   }
+  if (mask & (1 << bits.embedding)) reasons.push('embedding: similar to what you watch');
   return reasons;
 }
 

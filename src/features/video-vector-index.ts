@@ -1,0 +1,469 @@
+/**
+ * Approximate nearest-neighbour index (usearch HNSW, inner product) over the online ranker's item vectors
+ * v + c + s + mean(h), keyed by catalogue index, so the embedding source finds the videos whose interaction with a
+ * user's query is largest without scoring the whole catalogue.
+ *
+ * Kept current incrementally: a live video is added when it is put, a removed or pending one leaves at once, and
+ * videos whose vectors moved through learning are marked dirty and re-inserted in bounded batches (`refreshPerFlush`
+ * every `flushEveryEvents` learned events), plus a slow sweep over the catalogue for the drift that creator and
+ * hashtag updates cause in videos nobody engaged with. Never a full rebuild per event. Snapshotted next to the
+ * ranker and restored at start; rebuilt from the ranker when the snapshot is missing or stale.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Index, MetricKind, ScalarKind } from 'usearch';
+import type { MultiTaskRanker } from '../models/online/multi-task-ranker.js';
+import type { Store } from '../store/store.js';
+import { grownUint8 } from './growable.js';
+import type { VideoCatalog } from './video-catalog.js';
+
+export const VIDEO_VECTOR_SNAPSHOT_NAME = 'video-vector-index';
+const SNAPSHOT_FORMAT = 1;
+
+export interface VideoVectorIndexOptions {
+  /** HNSW graph degree: more links, better recall, more memory. */
+  connectivity: number;
+  /** Candidate list while inserting: a better graph for slower inserts. */
+  expansionAdd: number;
+  /** Candidate list while searching (raised to the number of results wanted). */
+  expansionSearch: number;
+  /** Learned events between two refreshes of dirty vectors. */
+  flushEveryEvents: number;
+  /** Dirty vectors re-inserted per refresh: bounds the work any one event can cause. */
+  refreshPerFlush: number;
+  /** Videos re-read per refresh in catalogue order, catching drift through shared creator and hashtag vectors. */
+  sweepPerFlush: number;
+}
+
+/** Tuned in bench/results (see measureAnnRecall): recall@100 ≥ 0.95 at 1M videos. */
+export const DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS: VideoVectorIndexOptions = {
+  connectivity: 16,
+  expansionAdd: 128,
+  expansionSearch: 256,
+  flushEveryEvents: 1024,
+  refreshPerFlush: 128,
+  sweepPerFlush: 16,
+};
+
+/**
+ * Keys are catalogue indexes through an invertible 32-bit mix (murmur3's finaliser). usearch's key lookup is a
+ * linear-probing table hashed by identity, so consecutive keys form one long probe run and every removal scanned
+ * it: O(n) per remove (0.35 ms at 100k). Mixed keys keep runs short (about 1 µs).
+ */
+export function keyOfVidx(vidx: number): number {
+  let h = vidx >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+export function vidxOfKey(key: number): number {
+  let h = key >>> 0;
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x7ed1b41d);
+  h ^= (h >>> 13) ^ (h >>> 26);
+  h = Math.imul(h, 0xa5cb9243);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+interface SnapshotMeta {
+  format: number;
+  /** Event-log position the ranker had learned up to when the vectors were read. */
+  seq: number;
+  dim: number;
+  connectivity: number;
+  /** Catalogue size when saved, and a hash of those ids in catalogue order: keys stay valid only if they match. */
+  count: number;
+  catalogHash: number;
+  indexBytes: number;
+  dirtyCount: number;
+}
+
+export class VideoVectorIndex {
+  private index: Index;
+  /** 1 when the video's vector is in the index. */
+  private indexed = new Uint8Array(0);
+  /** Dirty videos: a flag per video and a FIFO ring of their indexes (each at most once). */
+  private dirtyFlag = new Uint8Array(0);
+  private dirtyRing = new Int32Array(1024);
+  private dirtyHead = 0;
+  private dirtyCount = 0;
+  private eventsSinceFlush = 0;
+  private sweepCursor = 0;
+  /**
+   * While the state is rebuilt from the store the ranker is not final yet: puts and learning only mark, and
+   * `attach` builds or restores once. `markAfterSeq`: replayed events up to it are already in the restored vectors.
+   */
+  private deferred = false;
+  private markAfterSeq = -1;
+  private restored = false;
+  private readonly dim: number;
+  // Scratch, reused by every call.
+  private batchVectors = new Float32Array(0);
+  private batchKeys = new BigUint64Array(0);
+  private readonly one: Float32Array;
+  private readonly oneKey = new BigUint64Array(1);
+  /** The last search's results, best first: catalogue indexes and inner products. */
+  resultVidx = new Int32Array(256);
+  resultScore = new Float32Array(256);
+
+  constructor(
+    private readonly catalog: VideoCatalog,
+    /** The ranker is replaced when a snapshot is resumed, so it is read through this function. */
+    private readonly ranker: () => MultiTaskRanker,
+    readonly options: VideoVectorIndexOptions = DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS,
+  ) {
+    this.dim = ranker().dim;
+    this.one = new Float32Array(this.dim);
+    this.index = this.newIndex();
+  }
+
+  /** Vectors in the index. */
+  get size(): number {
+    return this.index.size();
+  }
+
+  /** Videos waiting for their vector to be re-inserted. */
+  get pending(): number {
+    return this.dirtyCount;
+  }
+
+  /** Whether `attach` continued from a stored snapshot rather than building from the ranker. */
+  get restoredFromSnapshot(): boolean {
+    return this.restored;
+  }
+
+  has(vidx: number): boolean {
+    return this.indexed[vidx] === 1;
+  }
+
+  /** Rebuild mode: from now until `attach`, puts and learning are only recorded. */
+  defer(): void {
+    this.deferred = true;
+  }
+
+  /** A video was put: live ones enter (or move in) the index at once, others leave it. */
+  videoPut(vidx: number): void {
+    this.ensure(vidx + 1);
+    if (this.deferred) return;
+    this.refreshOne(vidx);
+  }
+
+  /**
+   * An event on this video was applied; `moved` when the ranker learned from it (the video's vectors changed).
+   * Re-inserts happen in batches every `flushEveryEvents` learned events. While replaying after a restored
+   * snapshot, every event after the snapshot's log position (`seq`) counts, learned now or before the ranker's own
+   * snapshot.
+   */
+  learned(vidx: number, seq: number | undefined, moved: boolean): void {
+    this.ensure(vidx + 1);
+    if (this.deferred) {
+      if (seq === undefined || seq > this.markAfterSeq) this.markDirty(vidx);
+      return;
+    }
+    if (!moved) return;
+    this.markDirty(vidx);
+    if (++this.eventsSinceFlush >= this.options.flushEveryEvents) this.flush(this.options.refreshPerFlush);
+  }
+
+  /**
+   * Re-inserts up to `limit` dirty vectors (oldest first) and sweeps `sweepPerFlush` more in catalogue order.
+   * Returns how many videos were looked at.
+   */
+  flush(limit: number): number {
+    this.eventsSinceFlush = 0;
+    const take = Math.min(limit, this.dirtyCount);
+    const sweep = Math.min(this.options.sweepPerFlush, this.catalog.size);
+    const batch = this.batch(take + sweep);
+    let n = 0;
+    // Flag 2 marks "in this batch", so the sweep does not take a video twice (usearch refuses duplicate keys).
+    for (let i = 0; i < take; i++) {
+      const vidx = this.dirtyRing[this.dirtyHead]!;
+      this.dirtyHead = (this.dirtyHead + 1) % this.dirtyRing.length;
+      this.dirtyCount--;
+      this.dirtyFlag[vidx] = 2;
+      batch[n++] = vidx;
+    }
+    for (let i = 0; i < sweep; i++) {
+      if (this.sweepCursor >= this.catalog.size) this.sweepCursor = 0;
+      const vidx = this.sweepCursor++;
+      if (this.dirtyFlag[vidx] === 0) batch[n++] = vidx;
+    }
+    this.reinsert(batch, n);
+    for (let i = 0; i < take; i++) this.dirtyFlag[batch[i]!] = 0;
+    return n;
+  }
+
+  /** Re-inserts every dirty vector at once. */
+  flushAll(): void {
+    while (this.dirtyCount > 0) this.flush(65_536);
+  }
+
+  /**
+   * Finds up to `wanted` videos with the largest inner product with `query` (length dim); writes them to
+   * `resultVidx` / `resultScore`, best first, and returns how many. Single-threaded: requests run concurrently.
+   */
+  search(query: Float32Array, wanted: number): number {
+    const size = this.index.size();
+    if (size === 0 || wanted <= 0) return 0;
+    const matches = this.index.search(query, Math.min(wanted, size), 1);
+    const count = matches.keys.length;
+    if (this.resultVidx.length < count) {
+      this.resultVidx = new Int32Array(count * 2);
+      this.resultScore = new Float32Array(count * 2);
+    }
+    let n = 0;
+    for (let i = 0; i < count; i++) {
+      const vidx = vidxOfKey(Number(matches.keys[i]!));
+      // A key removed by a concurrent refresh cannot appear (single thread), but stay defensive about stale ones.
+      if (this.indexed[vidx] !== 1) continue;
+      this.resultVidx[n] = vidx;
+      // usearch's inner-product distance is 1 − q·x.
+      this.resultScore[n] = 1 - matches.distances[i]!;
+      n++;
+    }
+    return n;
+  }
+
+  /**
+   * Every live video's item vector as the ranker has it now, in catalogue order, with the catalogue indexes:
+   * what an exact search compares against.
+   */
+  currentVectors(): { vidx: Int32Array; vectors: Float32Array } {
+    const live: number[] = [];
+    for (let vidx = 0; vidx < this.catalog.size; vidx++) if (this.indexed[vidx] === 1) live.push(vidx);
+    const vectors = new Float32Array(live.length * this.dim);
+    live.forEach((vidx, i) => this.itemVector(vidx, vectors, i * this.dim));
+    return { vidx: Int32Array.from(live), vectors };
+  }
+
+  /**
+   * Ends rebuild mode: continues the restored snapshot (re-inserting the videos it lacks or has stale), or builds
+   * the whole index from the ranker when there was no usable snapshot.
+   */
+  attach(): void {
+    if (!this.deferred) return;
+    this.deferred = false;
+    const size = this.catalog.size;
+    this.ensure(size);
+    if (!this.restored) {
+      this.buildAll();
+      return;
+    }
+    for (let vidx = 0; vidx < size; vidx++) {
+      const live = this.catalog.live[vidx] === 1;
+      if (live !== (this.indexed[vidx] === 1)) this.markDirty(vidx);
+    }
+    this.flushAll();
+  }
+
+  /** Saves the index with the log position of the ranker it was read from. Returns the snapshot version. */
+  async save(store: Store, seq: number): Promise<number> {
+    const dir = mkdtempSync(join(tmpdir(), 'foryou-ann-'));
+    try {
+      const path = join(dir, 'index.usearch');
+      this.index.save(path);
+      const file = readFileSync(path);
+      const count = this.catalog.size;
+      const dirty = new Int32Array(this.dirtyCount);
+      for (let i = 0; i < this.dirtyCount; i++) dirty[i] = this.dirtyRing[(this.dirtyHead + i) % this.dirtyRing.length]!;
+      // Layout: usearch file, then the `indexed` flags of `count` videos, then the dirty list (4-byte aligned).
+      const flagsBytes = align4(count);
+      const bytes = new Uint8Array(file.byteLength + flagsBytes + dirty.byteLength);
+      bytes.set(file, 0);
+      bytes.set(this.indexed.subarray(0, count), file.byteLength);
+      bytes.set(new Uint8Array(dirty.buffer), file.byteLength + flagsBytes);
+      const meta: SnapshotMeta = {
+        format: SNAPSHOT_FORMAT,
+        seq,
+        dim: this.dim,
+        connectivity: this.options.connectivity,
+        count,
+        catalogHash: catalogHash(this.catalog, count),
+        indexBytes: file.byteLength,
+        dirtyCount: dirty.length,
+      };
+      return await store.saveModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME, bytes, { ...meta });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  /**
+   * Loads the latest snapshot if it is usable with the ranker just restored (resumed at `rankerSeq`): same shape,
+   * same catalogue keys, and not ahead of the ranker. Call in rebuild mode, before the events are replayed, so that
+   * videos of events after the snapshot are marked. Returns whether it was loaded.
+   */
+  async restore(store: Store, rankerSeq: number | undefined): Promise<boolean> {
+    if (rankerSeq === undefined) return false;
+    const snapshot = await store.latestModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME);
+    if (!snapshot) return false;
+    const meta = snapshot.meta as Partial<SnapshotMeta>;
+    const usable =
+      meta.format === SNAPSHOT_FORMAT &&
+      meta.dim === this.dim &&
+      meta.connectivity === this.options.connectivity &&
+      typeof meta.seq === 'number' &&
+      meta.seq <= rankerSeq &&
+      typeof meta.count === 'number' &&
+      meta.count <= this.catalog.size &&
+      typeof meta.indexBytes === 'number' &&
+      typeof meta.dirtyCount === 'number' &&
+      snapshot.bytes.byteLength === meta.indexBytes + align4(meta.count) + meta.dirtyCount * 4 &&
+      meta.catalogHash === catalogHash(this.catalog, meta.count);
+    if (!usable) return false;
+    const dir = mkdtempSync(join(tmpdir(), 'foryou-ann-'));
+    try {
+      const path = join(dir, 'index.usearch');
+      writeFileSync(path, snapshot.bytes.subarray(0, meta.indexBytes!));
+      const index = this.newIndex();
+      index.load(path);
+      this.index = index;
+    } catch {
+      return false;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const count = meta.count!;
+    this.ensure(this.catalog.size);
+    this.indexed.fill(0);
+    this.indexed.set(snapshot.bytes.subarray(meta.indexBytes!, meta.indexBytes! + count));
+    const dirtyStart = meta.indexBytes! + align4(count);
+    const dirty = new Int32Array(snapshot.bytes.slice(dirtyStart, dirtyStart + meta.dirtyCount! * 4).buffer);
+    for (const vidx of dirty) this.markDirty(vidx);
+    // Videos put after the snapshot are new to it.
+    for (let vidx = count; vidx < this.catalog.size; vidx++) this.markDirty(vidx);
+    this.markAfterSeq = meta.seq!;
+    this.restored = true;
+    return true;
+  }
+
+  private newIndex(): Index {
+    return new Index({
+      dimensions: this.dim,
+      metric: MetricKind.IP,
+      quantization: ScalarKind.F32,
+      connectivity: this.options.connectivity,
+      expansion_add: this.options.expansionAdd,
+      expansion_search: this.options.expansionSearch,
+      multi: false,
+    });
+  }
+
+  private buildAll(): void {
+    const size = this.catalog.size;
+    this.index = this.newIndex();
+    this.indexed.fill(0);
+    this.dirtyFlag.fill(0);
+    this.dirtyCount = 0;
+    this.dirtyHead = 0;
+    const chunk = 65_536;
+    const batch = this.batch(chunk);
+    for (let start = 0; start < size; start += chunk) {
+      const end = Math.min(size, start + chunk);
+      for (let vidx = start; vidx < end; vidx++) batch[vidx - start] = vidx;
+      this.reinsert(batch, end - start);
+    }
+  }
+
+  /** Re-reads the vectors of `vidxs[0..n)` from the ranker; removes each old entry; inserts live non-zero ones. */
+  private reinsert(vidxs: Int32Array, n: number): void {
+    if (n === 0) return;
+    const dim = this.dim;
+    this.ensureBatch(n);
+    const keys = this.batchKeys;
+    let removals = 0;
+    for (let i = 0; i < n; i++) {
+      const vidx = vidxs[i]!;
+      if (this.indexed[vidx] === 1) {
+        keys[removals++] = BigInt(keyOfVidx(vidx));
+        this.indexed[vidx] = 0;
+      }
+    }
+    if (removals > 0) this.index.remove(keys.subarray(0, removals));
+    let adds = 0;
+    for (let i = 0; i < n; i++) {
+      const vidx = vidxs[i]!;
+      if (this.catalog.live[vidx] !== 1) continue;
+      if (!this.itemVector(vidx, this.batchVectors, adds * dim)) continue;
+      keys[adds++] = BigInt(keyOfVidx(vidx));
+      this.indexed[vidx] = 1;
+    }
+    if (adds === 0) return;
+    // One call per batch: usearch reserves capacity (doubling) itself before inserting, and spreads large batches
+    // over the cores; a single vector is inserted on the calling thread.
+    this.index.add(keys.subarray(0, adds), this.batchVectors.subarray(0, adds * dim), adds === 1 ? 1 : 0);
+  }
+
+  private refreshOne(vidx: number): void {
+    const keys = this.oneKey;
+    keys[0] = BigInt(keyOfVidx(vidx));
+    if (this.indexed[vidx] === 1) {
+      this.index.remove(keys);
+      this.indexed[vidx] = 0;
+    }
+    if (this.catalog.live[vidx] !== 1 || !this.itemVector(vidx, this.one, 0)) return;
+    this.index.add(keys, this.one, 1);
+    this.indexed[vidx] = 1;
+  }
+
+  private itemVector(vidx: number, out: Float32Array, offset: number): boolean {
+    const video = this.catalog.videos[vidx]!;
+    return this.ranker().itemVector(video.id, video.creator, video.sound, video.hashtags, out, offset);
+  }
+
+  private markDirty(vidx: number): void {
+    if (vidx >= this.dirtyFlag.length) this.ensure(vidx + 1);
+    if (this.dirtyFlag[vidx] !== 0) return;
+    if (this.dirtyCount === this.dirtyRing.length) this.growRing();
+    this.dirtyFlag[vidx] = 1;
+    this.dirtyRing[(this.dirtyHead + this.dirtyCount) % this.dirtyRing.length] = vidx;
+    this.dirtyCount++;
+  }
+
+  private growRing(): void {
+    const ring = new Int32Array(this.dirtyRing.length * 2);
+    for (let i = 0; i < this.dirtyCount; i++) ring[i] = this.dirtyRing[(this.dirtyHead + i) % this.dirtyRing.length]!;
+    this.dirtyRing = ring;
+    this.dirtyHead = 0;
+  }
+
+  private ensure(length: number): void {
+    this.indexed = grownUint8(this.indexed, length);
+    this.dirtyFlag = grownUint8(this.dirtyFlag, length);
+  }
+
+  /** Scratch list of catalogue indexes for one batch. */
+  private batchVidx = new Int32Array(0);
+  private batch(n: number): Int32Array {
+    if (this.batchVidx.length < n) this.batchVidx = new Int32Array(Math.max(n, 1024));
+    return this.batchVidx;
+  }
+
+  private ensureBatch(n: number): void {
+    if (this.batchKeys.length < n) {
+      this.batchKeys = new BigUint64Array(Math.max(n, 1024));
+      this.batchVectors = new Float32Array(Math.max(n, 1024) * this.dim);
+    }
+  }
+}
+
+/** FNV-1a over the first `count` video ids in catalogue order. */
+function catalogHash(catalog: VideoCatalog, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let vidx = 0; vidx < count; vidx++) {
+    const id = catalog.videos[vidx]!.id;
+    for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+    hash = Math.imul(hash ^ 0x1f, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+function align4(n: number): number {
+  return (n + 3) & ~3;
+}
