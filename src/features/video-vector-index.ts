@@ -9,7 +9,7 @@
  * hashtag updates cause in videos nobody engaged with. Never a full rebuild per event. Snapshotted next to the
  * ranker and restored at start; rebuilt from the ranker when the snapshot is missing or stale.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
@@ -20,6 +20,8 @@ import type { VideoCatalog } from './video-catalog.js';
 
 export const VIDEO_VECTOR_SNAPSHOT_NAME = 'video-vector-index';
 const SNAPSHOT_FORMAT = 1;
+/** M of the sphere transform is this many times the largest norm when (re)built. */
+const SCALE_HEADROOM = 2;
 
 export interface VideoVectorIndexOptions {
   /** HNSW graph degree: more links, better recall, more memory. */
@@ -82,6 +84,8 @@ interface SnapshotMeta {
   catalogHash: number;
   indexBytes: number;
   dirtyCount: number;
+  /** M of the sphere transform the stored vectors were divided by. */
+  scale: number;
 }
 
 export class VideoVectorIndex {
@@ -103,6 +107,13 @@ export class VideoVectorIndex {
   private markAfterSeq = -1;
   private restored = false;
   private readonly dim: number;
+  /** Stored vectors have one coordinate more: see `toSphere`. */
+  private readonly indexDim: number;
+  /** M of the sphere transform: at least every indexed vector's norm, with headroom; 0 until the first vector. */
+  private scale = 0;
+  /** Set when a vector outgrew `scale`: the index is rebuilt with a larger one after the current batch. */
+  private outgrown = false;
+  private readonly queryScratch: Float32Array;
   // Scratch, reused by every call.
   private batchVectors = new Float32Array(0);
   private batchKeys = new BigUint64Array(0);
@@ -119,7 +130,9 @@ export class VideoVectorIndex {
     readonly options: VideoVectorIndexOptions = DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS,
   ) {
     this.dim = ranker().dim;
-    this.one = new Float32Array(this.dim);
+    this.indexDim = this.dim + 1;
+    this.one = new Float32Array(this.indexDim);
+    this.queryScratch = new Float32Array(this.indexDim);
     this.index = this.newIndex();
   }
 
@@ -194,8 +207,8 @@ export class VideoVectorIndex {
       const vidx = this.sweepCursor++;
       if (this.dirtyFlag[vidx] === 0) batch[n++] = vidx;
     }
-    this.reinsert(batch, n);
     for (let i = 0; i < take; i++) this.dirtyFlag[batch[i]!] = 0;
+    this.reinsert(batch, n);
     return n;
   }
 
@@ -211,7 +224,16 @@ export class VideoVectorIndex {
   search(query: Float32Array, wanted: number): number {
     const size = this.index.size();
     if (size === 0 || wanted <= 0) return 0;
-    const matches = this.index.search(query, Math.min(wanted, size), 1);
+    let norm = 0;
+    for (let j = 0; j < this.dim; j++) norm += query[j]! * query[j]!;
+    norm = Math.sqrt(norm);
+    if (norm === 0) return 0;
+    const scratch = this.queryScratch;
+    for (let j = 0; j < this.dim; j++) scratch[j] = query[j]! / norm;
+    scratch[this.dim] = 0;
+    const matches = this.index.search(scratch, Math.min(wanted, size), 1);
+    // Stored x′ = [x / M, …], query q′ = [q / |q|, 0]: q · x = (q′ · x′) × M × |q|, and the distance is 1 − q′ · x′.
+    const toInnerProduct = this.scale * norm;
     const count = matches.keys.length;
     if (this.resultVidx.length < count) {
       this.resultVidx = new Int32Array(count * 2);
@@ -223,8 +245,7 @@ export class VideoVectorIndex {
       // A key removed by a concurrent refresh cannot appear (single thread), but stay defensive about stale ones.
       if (this.indexed[vidx] !== 1) continue;
       this.resultVidx[n] = vidx;
-      // usearch's inner-product distance is 1 − q·x.
-      this.resultScore[n] = 1 - matches.distances[i]!;
+      this.resultScore[n] = (1 - matches.distances[i]!) * toInnerProduct;
       n++;
     }
     return n;
@@ -262,6 +283,18 @@ export class VideoVectorIndex {
     this.flushAll();
   }
 
+  /** Size of the index as usearch saves it: its graph and vectors, about what it holds in memory. */
+  savedSizeBytes(): number {
+    const dir = mkdtempSync(join(tmpdir(), 'foryou-ann-'));
+    try {
+      const path = join(dir, 'index.usearch');
+      this.index.save(path);
+      return statSync(path).size;
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
   /** Saves the index with the log position of the ranker it was read from. Returns the snapshot version. */
   async save(store: Store, seq: number): Promise<number> {
     const dir = mkdtempSync(join(tmpdir(), 'foryou-ann-'));
@@ -287,6 +320,7 @@ export class VideoVectorIndex {
         catalogHash: catalogHash(this.catalog, count),
         indexBytes: file.byteLength,
         dirtyCount: dirty.length,
+        scale: this.scale,
       };
       return await store.saveModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME, bytes, { ...meta });
     } finally {
@@ -314,6 +348,7 @@ export class VideoVectorIndex {
       meta.count <= this.catalog.size &&
       typeof meta.indexBytes === 'number' &&
       typeof meta.dirtyCount === 'number' &&
+      typeof meta.scale === 'number' &&
       snapshot.bytes.byteLength === meta.indexBytes + align4(meta.count) + meta.dirtyCount * 4 &&
       meta.catalogHash === catalogHash(this.catalog, meta.count);
     if (!usable) return false;
@@ -339,13 +374,14 @@ export class VideoVectorIndex {
     // Videos put after the snapshot are new to it.
     for (let vidx = count; vidx < this.catalog.size; vidx++) this.markDirty(vidx);
     this.markAfterSeq = meta.seq!;
+    this.scale = meta.scale!;
     this.restored = true;
     return true;
   }
 
   private newIndex(): Index {
     return new Index({
-      dimensions: this.dim,
+      dimensions: this.indexDim,
       metric: MetricKind.IP,
       quantization: ScalarKind.F32,
       connectivity: this.options.connectivity,
@@ -357,6 +393,16 @@ export class VideoVectorIndex {
 
   private buildAll(): void {
     const size = this.catalog.size;
+    // M from the largest vector now, with room for growth through learning, so rebuilds stay rare.
+    let largest = 0;
+    for (let vidx = 0; vidx < size; vidx++) {
+      if (this.catalog.live[vidx] !== 1 || !this.itemVector(vidx, this.one, 0)) continue;
+      let squared = 0;
+      for (let j = 0; j < this.dim; j++) squared += this.one[j]! * this.one[j]!;
+      if (squared > largest) largest = squared;
+    }
+    this.scale = Math.sqrt(largest) * SCALE_HEADROOM;
+    this.outgrown = false;
     this.index = this.newIndex();
     this.indexed.fill(0);
     this.dirtyFlag.fill(0);
@@ -374,7 +420,6 @@ export class VideoVectorIndex {
   /** Re-reads the vectors of `vidxs[0..n)` from the ranker; removes each old entry; inserts live non-zero ones. */
   private reinsert(vidxs: Int32Array, n: number): void {
     if (n === 0) return;
-    const dim = this.dim;
     this.ensureBatch(n);
     const keys = this.batchKeys;
     let removals = 0;
@@ -390,14 +435,16 @@ export class VideoVectorIndex {
     for (let i = 0; i < n; i++) {
       const vidx = vidxs[i]!;
       if (this.catalog.live[vidx] !== 1) continue;
-      if (!this.itemVector(vidx, this.batchVectors, adds * dim)) continue;
+      if (!this.itemVector(vidx, this.batchVectors, adds * this.indexDim)) continue;
+      this.toSphere(this.batchVectors, adds * this.indexDim);
       keys[adds++] = BigInt(keyOfVidx(vidx));
       this.indexed[vidx] = 1;
     }
     if (adds === 0) return;
     // One call per batch: usearch reserves capacity (doubling) itself before inserting, and spreads large batches
     // over the cores; a single vector is inserted on the calling thread.
-    this.index.add(keys.subarray(0, adds), this.batchVectors.subarray(0, adds * dim), adds === 1 ? 1 : 0);
+    this.index.add(keys.subarray(0, adds), this.batchVectors.subarray(0, adds * this.indexDim), adds === 1 ? 1 : 0);
+    if (this.outgrown && !this.deferred) this.buildAll();
   }
 
   private refreshOne(vidx: number): void {
@@ -408,8 +455,27 @@ export class VideoVectorIndex {
       this.indexed[vidx] = 0;
     }
     if (this.catalog.live[vidx] !== 1 || !this.itemVector(vidx, this.one, 0)) return;
+    this.toSphere(this.one, 0);
     this.index.add(keys, this.one, 1);
     this.indexed[vidx] = 1;
+    if (this.outgrown) this.buildAll();
+  }
+
+  /**
+   * Maps the item vector at `out[offset ..]` onto the unit sphere of one more dimension: x′ = [x / M,
+   * √(1 − |x|² / M²)]. With a unit query [q / |q|, 0], q′ · x′ = q · x / (M |q|), so the order by inner product is
+   * unchanged, but every stored vector has norm 1 and the graph is built on a proper (cosine) distance. On raw
+   * vectors usearch's 1 − q · x goes negative and its neighbour selection degrades: recall@100 on 20k clustered
+   * vectors was 0.74 raw (connectivity 16) against ≥ 0.95 here.
+   */
+  private toSphere(out: Float32Array, offset: number): void {
+    let squared = 0;
+    for (let j = 0; j < this.dim; j++) squared += out[offset + j]! * out[offset + j]!;
+    if (this.scale === 0) this.scale = Math.sqrt(squared) * SCALE_HEADROOM;
+    else if (squared > this.scale * this.scale) this.outgrown = true;
+    const scale = this.scale;
+    for (let j = 0; j < this.dim; j++) out[offset + j]! /= scale;
+    out[offset + this.dim] = Math.sqrt(Math.max(0, 1 - squared / (scale * scale)));
   }
 
   private itemVector(vidx: number, out: Float32Array, offset: number): boolean {
@@ -448,7 +514,7 @@ export class VideoVectorIndex {
   private ensureBatch(n: number): void {
     if (this.batchKeys.length < n) {
       this.batchKeys = new BigUint64Array(Math.max(n, 1024));
-      this.batchVectors = new Float32Array(Math.max(n, 1024) * this.dim);
+      this.batchVectors = new Float32Array(Math.max(n, 1024) * this.indexDim);
     }
   }
 }
