@@ -36,6 +36,8 @@ export interface VideoVectorIndexOptions {
   refreshPerFlush: number;
   /** Videos re-read per refresh in catalogue order, catching drift through shared creator and hashtag vectors. */
   sweepPerFlush: number;
+  /** Newest videos of the creator marked dirty with each learned event (they share the creator's vector). */
+  creatorSiblings: number;
 }
 
 /** Tuned in bench/results (see measureAnnRecall): recall@100 ≥ 0.95 at 1M videos. */
@@ -43,9 +45,10 @@ export const DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS: VideoVectorIndexOptions = {
   connectivity: 16,
   expansionAdd: 128,
   expansionSearch: 256,
-  flushEveryEvents: 1024,
-  refreshPerFlush: 128,
-  sweepPerFlush: 16,
+  flushEveryEvents: 256,
+  refreshPerFlush: 32,
+  sweepPerFlush: 8,
+  creatorSiblings: 16,
 };
 
 /**
@@ -176,11 +179,11 @@ export class VideoVectorIndex {
   learned(vidx: number, seq: number | undefined, moved: boolean): void {
     this.ensure(vidx + 1);
     if (this.deferred) {
-      if (seq === undefined || seq > this.markAfterSeq) this.markDirty(vidx);
+      if (seq === undefined || seq > this.markAfterSeq) this.markMoved(vidx);
       return;
     }
     if (!moved) return;
-    this.markDirty(vidx);
+    this.markMoved(vidx);
     if (++this.eventsSinceFlush >= this.options.flushEveryEvents) this.flush(this.options.refreshPerFlush);
   }
 
@@ -481,6 +484,18 @@ export class VideoVectorIndex {
   private itemVector(vidx: number, out: Float32Array, offset: number): boolean {
     const video = this.catalog.videos[vidx]!;
     return this.ranker().itemVector(video.id, video.creator, video.sound, video.hashtags, out, offset);
+  }
+
+  /**
+   * The event moved the video's own vector and its creator's, which every video of that creator shares: the
+   * newest `creatorSiblings` of them (the ones most worth serving) are marked too. Marking is a flag check; the
+   * re-inserts stay bounded by `refreshPerFlush`. Sound and hashtag drift is left to the sweep.
+   */
+  private markMoved(vidx: number): void {
+    this.markDirty(vidx);
+    const siblings = this.catalog.videosOfCreator[this.catalog.creatorIdx[vidx]!]!;
+    const stop = Math.max(0, siblings.length - this.options.creatorSiblings);
+    for (let i = siblings.length - 1; i >= stop; i--) this.markDirty(siblings[i]!);
   }
 
   private markDirty(vidx: number): void {
