@@ -22,6 +22,8 @@ export const VIDEO_VECTOR_SNAPSHOT_NAME = 'video-vector-index';
 const SNAPSHOT_FORMAT = 1;
 /** M of the sphere transform is this many times the largest norm when (re)built. */
 const SCALE_HEADROOM = 2;
+/** Largest index rebuilt at once when a vector outgrows M (a fraction of a second of inserts). */
+const REBUILD_WHEN_OUTGROWN_UP_TO = 5_000;
 
 export interface VideoVectorIndexOptions {
   /** HNSW graph degree: more links, better recall, more memory. */
@@ -50,8 +52,8 @@ export const DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS: VideoVectorIndexOptions = {
   expansionAdd: 256,
   expansionSearch: 1024,
   flushEveryEvents: 256,
-  refreshPerFlush: 32,
-  sweepPerFlush: 8,
+  refreshPerFlush: 16,
+  sweepPerFlush: 4,
   creatorSiblings: 16,
 };
 
@@ -283,9 +285,10 @@ export class VideoVectorIndex {
       this.buildAll();
       return;
     }
+    // Taken down since the snapshot: out. (Videos new since it, or moved by replayed events, are marked already;
+    // live ones the snapshot lacked stay out until learning or the sweep reaches them, as they would have.)
     for (let vidx = 0; vidx < size; vidx++) {
-      const live = this.catalog.live[vidx] === 1;
-      if (live !== (this.indexed[vidx] === 1)) this.markDirty(vidx);
+      if (this.indexed[vidx] === 1 && this.catalog.live[vidx] !== 1) this.markDirty(vidx);
     }
     this.flushAll();
   }
@@ -398,11 +401,14 @@ export class VideoVectorIndex {
     });
   }
 
-  private buildAll(): void {
+  /** Builds a new index from the ranker: of every live video, or with `sameMembers` of those indexed now. */
+  private buildAll(sameMembers = false): void {
     const size = this.catalog.size;
+    const members = sameMembers ? Uint8Array.from(this.indexed.subarray(0, size)) : undefined;
     // M from the largest vector now, with room for growth through learning, so rebuilds stay rare.
     let largest = 0;
     for (let vidx = 0; vidx < size; vidx++) {
+      if (members && members[vidx] !== 1) continue;
       if (this.catalog.live[vidx] !== 1 || !this.itemVector(vidx, this.one, 0)) continue;
       let squared = 0;
       for (let j = 0; j < this.dim; j++) squared += this.one[j]! * this.one[j]!;
@@ -412,15 +418,19 @@ export class VideoVectorIndex {
     this.outgrown = false;
     this.index = this.newIndex();
     this.indexed.fill(0);
-    this.dirtyFlag.fill(0);
-    this.dirtyCount = 0;
-    this.dirtyHead = 0;
+    if (!members) {
+      // Every vector is read now: nothing stays dirty. A rebuild of the same members keeps the backlog.
+      this.dirtyFlag.fill(0);
+      this.dirtyCount = 0;
+      this.dirtyHead = 0;
+    }
     const chunk = 65_536;
     const batch = this.batch(chunk);
     for (let start = 0; start < size; start += chunk) {
       const end = Math.min(size, start + chunk);
-      for (let vidx = start; vidx < end; vidx++) batch[vidx - start] = vidx;
-      this.reinsert(batch, end - start);
+      let n = 0;
+      for (let vidx = start; vidx < end; vidx++) if (!members || members[vidx] === 1) batch[n++] = vidx;
+      this.reinsert(batch, n);
     }
   }
 
@@ -451,7 +461,19 @@ export class VideoVectorIndex {
     // One call per batch: usearch reserves capacity (doubling) itself before inserting, and spreads large batches
     // over the cores; a single vector is inserted on the calling thread.
     this.index.add(keys.subarray(0, adds), this.batchVectors.subarray(0, adds * this.indexDim), adds === 1 ? 1 : 0);
-    if (this.outgrown && !this.deferred) this.buildAll();
+    this.rebuildIfOutgrown();
+  }
+
+  /**
+   * A vector longer than M is still ranked exactly (q′ · x′ = q · x / (M |q|) holds off the sphere too), only the
+   * graph around it is built on a worse distance. So growth past M rebuilds with a larger M only while the index
+   * is small and a rebuild cheap, as when a new service's first vectors grow from their tiny initial values; a
+   * large index keeps its M until the next start without a usable snapshot.
+   */
+  private rebuildIfOutgrown(): void {
+    if (!this.outgrown || this.deferred) return;
+    if (this.index.size() <= REBUILD_WHEN_OUTGROWN_UP_TO) this.buildAll(true);
+    else this.outgrown = false;
   }
 
   private refreshOne(vidx: number): void {
@@ -465,7 +487,7 @@ export class VideoVectorIndex {
     this.toSphere(this.one, 0);
     this.index.add(keys, this.one, 1);
     this.indexed[vidx] = 1;
-    if (this.outgrown) this.buildAll();
+    this.rebuildIfOutgrown();
   }
 
   /**

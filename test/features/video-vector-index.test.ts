@@ -160,7 +160,8 @@ describe('video vector index', () => {
     const lastVidx = state.catalog.vidx(last.video!)!;
     index.flushAll();
     expect(index.pending).toBe(0);
-    expect(index.size).toBe(liveWithVector(state));
+    // Only what learning moved (and the sweep reached) is in: never more than the live videos with a vector.
+    expect(index.size).toBeLessThanOrEqual(liveWithVector(state));
     // The video learned last was re-read by the flush: the index scores it as the ranker does now.
     const expected = exactScore(state, last.user, lastVidx);
     expect(indexedScore(state, last.user, lastVidx)).toBeCloseTo(expected, 4);
