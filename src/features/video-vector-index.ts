@@ -9,7 +9,7 @@
  * hashtag updates cause in videos nobody engaged with. Never a full rebuild per event. Snapshotted next to the
  * ranker and restored at start; rebuilt from the ranker when the snapshot is missing or stale.
  */
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Index, MetricKind, ScalarKind } from 'usearch';
@@ -120,7 +120,7 @@ export class VideoVectorIndex {
   private readonly indexDim: number;
   /** M of the sphere transform: at least every indexed vector's norm, with headroom; 0 until the first vector. */
   private scale = 0;
-  /** Set when a vector outgrew `scale`: the index is rebuilt with a larger one after the current batch. */
+  /** Set when a vector outgrew `scale`: see `rebuildIfOutgrown`. */
   private outgrown = false;
   private readonly queryScratch: Float32Array;
   // Scratch, reused by every call.
@@ -311,16 +311,22 @@ export class VideoVectorIndex {
     try {
       const path = join(dir, 'index.usearch');
       this.index.save(path);
-      const file = readFileSync(path);
+      const fileBytes = statSync(path).size;
       const count = this.catalog.size;
       const dirty = new Int32Array(this.dirtyCount);
       for (let i = 0; i < this.dirtyCount; i++) dirty[i] = this.dirtyRing[(this.dirtyHead + i) % this.dirtyRing.length]!;
       // Layout: usearch file, then the `indexed` flags of `count` videos, then the dirty list (4-byte aligned).
       const flagsBytes = align4(count);
-      const bytes = new Uint8Array(file.byteLength + flagsBytes + dirty.byteLength);
-      bytes.set(file, 0);
-      bytes.set(this.indexed.subarray(0, count), file.byteLength);
-      bytes.set(new Uint8Array(dirty.buffer), file.byteLength + flagsBytes);
+      // Read straight into the snapshot buffer: at a million videos the file is hundreds of MB, one copy is enough.
+      const bytes = new Uint8Array(fileBytes + flagsBytes + dirty.byteLength);
+      const fd = openSync(path, 'r');
+      try {
+        for (let read = 0; read < fileBytes; ) read += readSync(fd, bytes, read, fileBytes - read, read);
+      } finally {
+        closeSync(fd);
+      }
+      bytes.set(this.indexed.subarray(0, count), fileBytes);
+      bytes.set(new Uint8Array(dirty.buffer), fileBytes + flagsBytes);
       const meta: SnapshotMeta = {
         format: SNAPSHOT_FORMAT,
         seq,
@@ -328,7 +334,7 @@ export class VideoVectorIndex {
         connectivity: this.options.connectivity,
         count,
         catalogHash: catalogHash(this.catalog, count),
-        indexBytes: file.byteLength,
+        indexBytes: fileBytes,
         dirtyCount: dirty.length,
         scale: this.scale,
       };
