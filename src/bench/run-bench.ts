@@ -14,6 +14,7 @@ import { progressiveValidation, type ProgressiveReport } from '../eval/progressi
 import { groundTruthById } from '../sim/ground-truth.js';
 import { runRequests } from './http-load.js';
 import { measureRankerThroughput } from './ranker-throughput.js';
+import { benchAnn, type AnnBench } from './ann-recall.js';
 import { CLI, spawnServe } from './serve-process.js';
 import { elapsedMs, percentile, processMemoryMb, round, sortedCopy } from './measure.js';
 
@@ -53,6 +54,9 @@ export interface BenchResult {
   onlineEventsPerSec: number;
   /** Candidates scored per second by the online ranker (features and all heads), one core. */
   rankerCandidatesPerSec: number;
+  /** The embedding source's ANN index: recall@100 against exact search, speed, build time and size. */
+  annRecallAt100: AnnBench['annRecallAt100'];
+  ann: Omit<AnnBench, 'annRecallAt100'>;
   /** Progressive validation (predict, then learn) of P(like) and P(finish) on the world's event stream. */
   progressive: Pick<ProgressiveReport, 'events' | 'warmupEvents' | 'views' | 'online' | 'frozen' | 'oracle'>;
   machine: { cpus: number; memoryGb: number; node: string };
@@ -72,6 +76,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const learningEvents = [...generateEvents(world, Math.min(options.events, 500_000))];
   log(`online ranker: learning throughput over ${learningEvents.length} events, scoring throughput`);
   const throughput = measureRankerThroughput(world.videos, world.users, learningEvents, 1_000_000);
+  log('ann index: build from the learned ranker, recall@100 against exact search');
+  const { annRecallAt100, ...ann } = benchAnn(world.videos, world.users, learningEvents);
   log('online ranker: progressive validation (predict, then learn)');
   const { eventsLearnedPerSec: _, ...progressive } = progressiveValidation(world.videos, world.users, learningEvents, {
     warmupEvents: Math.floor(learningEvents.length * 0.3),
@@ -148,6 +154,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       rssMb: memory.rssMb,
       peakRssMb: memory.peakRssMb,
       ...throughput,
+      annRecallAt100,
+      ann,
       progressive,
       machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
       date: new Date().toISOString(),

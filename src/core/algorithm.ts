@@ -154,7 +154,8 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
   return [
     'Candidates come from accounts you follow, videos trending in your region, new uploads, videos others watched ' +
-      'alongside ones you liked, the hashtags and sounds you engage with, and the interests you picked; you never see a ' +
+      'alongside ones you liked, the hashtags and sounds you engage with, the interests you picked, and videos whose ' +
+      'learned profile is closest to yours (nearest-neighbour search over the ranker’s video vectors); you never see a ' +
       'video twice, nor videos of creators you marked "not interested".',
     `Personalised ranking: each candidate's value is a weighted sum of predictions a model learns from what you ` +
       `watch, like, share and skip, updated with every event. Weights: ${signals

@@ -17,6 +17,7 @@ import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
 import { VideoCatalog } from './video-catalog.js';
 import { VideoEngagement } from './video-engagement.js';
+import { VIDEO_VECTOR_SNAPSHOT_NAME, VideoVectorIndex } from './video-vector-index.js';
 
 /** Events after which the user has seen the video, so the seen filter does not serve it again. */
 const SEEN_TYPES: ReadonlySet<EventType> = new Set([
@@ -45,12 +46,16 @@ export class OnlineState implements CatalogLookup {
   readonly freshExposure: FreshExposure;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
+  /** ANN index over the ranker's item vectors, for embedding retrieval; present when the ranker is. */
+  readonly videoVectors: VideoVectorIndex | undefined;
 
   constructor(
     readonly algorithm: AlgorithmConfig,
     options: { learn?: boolean } = {},
   ) {
     this.learner = options.learn === false ? undefined : new OnlineLearner();
+    const learner = this.learner;
+    this.videoVectors = learner && new VideoVectorIndex(this.catalog, () => learner.ranker);
     this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
@@ -61,11 +66,14 @@ export class OnlineState implements CatalogLookup {
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
   static async rebuild(store: Store, algorithm: AlgorithmConfig): Promise<OnlineState> {
     const state = new OnlineState(algorithm);
+    state.videoVectors?.defer();
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
     await state.restoreRanker(store);
+    await state.videoVectors?.restore(store, state.learner?.snapshotSeq);
     for await (const events of store.scanEvents()) for (const event of events) state.applyEvent(event);
     for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
+    state.videoVectors?.attach();
     return state;
   }
 
@@ -86,13 +94,18 @@ export class OnlineState implements CatalogLookup {
     if (factors) this.learner.ranker.warmStart(factors, Date.now());
   }
 
-  /** Saves the ranker with the log position it has learned up to. */
+  /** Saves the ranker with the log position it has learned up to, and the video vector index read from it. */
   async snapshotRanker(store: Store): Promise<number | undefined> {
     if (!this.learner) return undefined;
-    return store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
+    const version = await store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
       seq: this.learner.lastSeq,
       updates: this.learner.ranker.updates,
     });
+    const indexVersion = await this.videoVectors?.save(store, this.learner.lastSeq);
+    // Only the latest of each is ever restored; older ones (hundreds of MB at a million videos) would pile up.
+    await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, version);
+    if (indexVersion !== undefined) await store.deleteModelSnapshots(VIDEO_VECTOR_SNAPSHOT_NAME, indexVersion);
+    return version;
   }
 
   creatorOfVideo(videoId: string): string | undefined {
@@ -111,6 +124,7 @@ export class OnlineState implements CatalogLookup {
     this.freshExposure.putVideo(vidx);
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
+    this.videoVectors?.videoPut(vidx);
   }
 
   putUser(user: User): UserState {
@@ -130,7 +144,9 @@ export class OnlineState implements CatalogLookup {
         (event.type === 'play' || event.type === 'skip') && event.watchMs !== null
           ? event.watchMs / this.catalog.durationMs[vidx]!
           : NaN;
+      const updates = this.learner?.ranker.updates;
       this.learner?.observe(this, event, vidx, watchRatio);
+      this.videoVectors?.learned(vidx, event.seq, this.learner?.ranker.updates !== updates);
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
       this.topics.touch(vidx);
       this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
@@ -169,6 +185,7 @@ export class OnlineState implements CatalogLookup {
         this.topics.putVideo(vidx, previous);
         this.freshExposure.putVideo(vidx);
         this.learner?.ranker.forgetVideo(previous.id, vidx);
+        this.videoVectors?.videoPut(vidx); // no longer live: leaves the ANN index
         videos++;
       }
       this.catalog.forgetCreator(id);

@@ -9,6 +9,7 @@ import { SAFETY_FILTERS, creatorFilter, seenFilter, soundFilter } from './filter
 import { ValueScorer } from './value-scorer.js';
 import { CoEngagementSource } from './sources/co-engagement-source.js';
 import { CatalogueSource } from './sources/catalogue-source.js';
+import { EmbeddingSource } from './sources/embedding-source.js';
 import { FollowingSource } from './sources/following-source.js';
 import { FreshSource } from './sources/fresh-source.js';
 import { OnboardingSource } from './sources/onboarding-source.js';
@@ -53,6 +54,7 @@ export const PERSONALIZED: StagePlan = {
     new CoEngagementSource(BITS.coEngagement),
     new TopicSource(BITS.topic),
     new OnboardingSource(BITS.onboarding),
+    new EmbeddingSource(BITS.embedding),
   ],
   backfill: [catalogue],
   filters: [...SAFETY_FILTERS, seenFilter, creatorFilter, soundFilter],

@@ -11,6 +11,7 @@ export interface SourceBits {
   coEngagement: number;
   topic: number;
   onboarding: number;
+  embedding: number;
 }
 
 const seeds = new CoEngagementSeeds();
@@ -54,6 +55,7 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     const picked = request.user.profile.interests.filter((interest) => video.hashtags.includes(interest));
     if (picked.length > 0) reasons.push(`onboarding: you picked ${picked.map((tag) => `#${tag}`).join(', ')}`);
   }
+  if (mask & (1 << bits.embedding)) reasons.push('embedding: similar to what you watch');
   return reasons;
 }
 

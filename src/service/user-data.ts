@@ -4,6 +4,7 @@
  */
 import { NotFoundError } from '../core/errors.js';
 import { topicProfile } from '../features/topic-profile.js';
+import { VIDEO_VECTOR_SNAPSHOT_NAME } from '../features/video-vector-index.js';
 import { RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import type { UserErasure } from '../store/store.js';
 import type { ForyouService } from './foryou-service.js';
@@ -85,7 +86,9 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   const rankerVersion = await service.snapshotRanker({ force: true });
   const rankerSnapshots = await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, rankerVersion);
   let batchSnapshots = 0;
-  const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name).filter((n) => n !== RANKER_SNAPSHOT_NAME));
+  // The ranker and ANN snapshots just taken no longer hold the user (older ones were pruned); batch models do.
+  const kept = new Set([RANKER_SNAPSHOT_NAME, VIDEO_VECTOR_SNAPSHOT_NAME]);
+  const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name).filter((n) => !kept.has(n)));
   for (const name of batchNames) batchSnapshots += await store.deleteModelSnapshots(name);
   const report: ErasureReport = { ...erased, rankerSnapshots, batchSnapshots };
   await service.audit.append('user.erased', actor, { ...report }, subject, now);

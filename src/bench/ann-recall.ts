@@ -1,0 +1,131 @@
+/**
+ * Quality and speed of the ANN index behind the embedding source: recall@k of its answers against an exact
+ * (brute-force) inner-product search over the same vectors, for the query vectors of real users, and queries per
+ * second of each. What the bench reports as `annRecallAt100`.
+ */
+import { exactSearch, MetricKind } from 'usearch';
+import { DEFAULT_ALGORITHM, type AlgorithmConfig } from '../core/algorithm.js';
+import type { AcceptedEvent, User, Video } from '../core/schemas.js';
+import { OnlineState } from '../features/online-state.js';
+import { HEAD_COUNT, HEADS } from '../models/online/heads.js';
+
+export interface AnnRecall {
+  /** Mean over queries of |ANN top k ∩ exact top k| / |exact top k|. */
+  recall: number;
+  k: number;
+  queries: number;
+  vectors: number;
+  annQueriesPerSec: number;
+  exactQueriesPerSec: number;
+}
+
+/**
+ * Recall@k of `state.videoVectors` for up to `queries` users (spread evenly over `userIds`, those without a
+ * learned vector skipped). Pending refreshes are flushed first, so the index and the exact search see the same
+ * vectors and the figure measures the approximate search alone.
+ */
+export function measureAnnRecall(
+  state: OnlineState,
+  userIds: readonly string[],
+  options: { queries?: number; k?: number; algorithm?: AlgorithmConfig } = {},
+): AnnRecall {
+  const index = state.videoVectors;
+  const ranker = state.learner?.ranker;
+  if (!index || !ranker) throw new Error('the state has no ranker, so no video vector index');
+  const k = options.k ?? 100;
+  const wantedQueries = options.queries ?? 1000;
+  const algorithm = options.algorithm ?? DEFAULT_ALGORITHM;
+  index.flushAll();
+  const dim = ranker.dim;
+  const headWeights = Float64Array.from({ length: HEAD_COUNT }, (_, h) => algorithm.valueWeights[HEADS[h]!]);
+
+  const queryVectors = new Float32Array(wantedQueries * dim);
+  const query = new Float32Array(dim);
+  let queries = 0;
+  const step = Math.max(1, Math.floor(userIds.length / wantedQueries));
+  for (let i = 0; i < userIds.length && queries < wantedQueries; i += step) {
+    if (!ranker.userQuery(userIds[i]!, headWeights, query)) continue;
+    queryVectors.set(query, queries * dim);
+    queries++;
+  }
+  const { vidx, vectors } = index.currentVectors();
+  const count = vidx.length;
+  if (queries === 0 || count === 0) return { recall: 0, k, queries, vectors: count, annQueriesPerSec: 0, exactQueriesPerSec: 0 };
+  const wanted = Math.min(k, count);
+
+  let started = performance.now();
+  const approximate: Int32Array[] = [];
+  for (let q = 0; q < queries; q++) {
+    const found = index.search(queryVectors.subarray(q * dim, (q + 1) * dim), wanted);
+    approximate.push(index.resultVidx.slice(0, found));
+  }
+  const annSeconds = (performance.now() - started) / 1000;
+
+  started = performance.now();
+  let hits = 0;
+  let relevant = 0;
+  for (let q = 0; q < queries; q++) {
+    // One query at a time on one thread, like the ANN side, so the two speeds compare. A copy, not a view:
+    // usearch's exactSearch reads a typed array from the start of its buffer, ignoring the view's offset.
+    const exact = exactSearch(vectors, queryVectors.slice(q * dim, (q + 1) * dim), dim, wanted, MetricKind.IP, 1);
+    const truth = new Set<number>();
+    for (const row of exact.keys) truth.add(vidx[Number(row)]!);
+    relevant += truth.size;
+    for (const found of approximate[q]!) if (truth.has(found)) hits++;
+  }
+  const exactSeconds = (performance.now() - started) / 1000;
+  return {
+    recall: relevant === 0 ? 0 : hits / relevant,
+    k,
+    queries,
+    vectors: count,
+    annQueriesPerSec: Math.round(queries / annSeconds),
+    exactQueriesPerSec: Math.round(queries / exactSeconds),
+  };
+}
+
+export interface AnnBench {
+  annRecallAt100: number;
+  annQueriesPerSec: number;
+  exactQueriesPerSec: number;
+  annVectors: number;
+  /** Building the whole index from a trained ranker, as a start without a usable snapshot does. */
+  annBuildSeconds: number;
+  /** The index's saved size (graph and vectors, what it holds in memory) scaled to one million vectors. */
+  annMbPerMillion: number;
+}
+
+/**
+ * The bench's figures for a world: learns `events` with the online ranker, builds the index from it in one go and
+ * measures recall@100 against exact search for `queries` users.
+ */
+export function benchAnn(
+  videos: readonly Video[],
+  users: readonly User[],
+  events: readonly AcceptedEvent[],
+  queries = 1000,
+): AnnBench {
+  const state = new OnlineState(DEFAULT_ALGORITHM);
+  const index = state.videoVectors!;
+  index.defer();
+  for (const video of videos) state.putVideo(video);
+  for (const user of users) state.putUser(user);
+  for (const event of events) state.applyEvent(event);
+  const started = performance.now();
+  index.attach();
+  const annBuildSeconds = (performance.now() - started) / 1000;
+  const result = measureAnnRecall(state, users.map((user) => user.id), { queries, k: 100 });
+  const bytes = index.savedSizeBytes();
+  return {
+    annRecallAt100: round(result.recall),
+    annQueriesPerSec: result.annQueriesPerSec,
+    exactQueriesPerSec: result.exactQueriesPerSec,
+    annVectors: result.vectors,
+    annBuildSeconds: round(annBuildSeconds),
+    annMbPerMillion: result.vectors === 0 ? 0 : round((bytes / 1e6) * (1e6 / result.vectors)),
+  };
+}
+
+function round(value: number): number {
+  return Math.round(value * 1000) / 1000;
+}
