@@ -3,6 +3,7 @@
  * follow, and their recent engagement. Rebuilt from the store at start.
  */
 import type { EventType, User } from '../core/schemas.js';
+import { VidxSet } from './vidx-set.js';
 
 /** How many recent engagements per user are kept for sources that start from the user's history. */
 export const RECENT_EVENTS_PER_USER = 64;
@@ -16,7 +17,7 @@ export interface RecentEngagement {
 
 export class UserState {
   /** Videos the user was served or interacted with: the seen filter never serves them again. */
-  readonly seen = new Set<number>();
+  readonly seen = new VidxSet();
   readonly follows = new Set<string>();
   readonly notInterestedCreators = new Set<string>();
   /** Ring buffer of the latest engagements (plays, likes, shares, comments, skips). */
