@@ -28,6 +28,13 @@ const SEEN_TYPES: ReadonlySet<EventType> = new Set([
 ]);
 const REMEMBERED_TYPES: ReadonlySet<EventType> = new Set(['play', 'like', 'share', 'comment', 'skip']);
 
+/** One call of the four mutators, as a replica replays it (service/feed-workers.ts). */
+export type StateChange =
+  | { op: 'putVideo'; video: Video }
+  | { op: 'putUser'; user: User }
+  | { op: 'applyEvent'; event: AcceptedEvent & { seq?: number } }
+  | { op: 'applyServed'; item: ServedItem };
+
 export class OnlineState implements CatalogLookup {
   readonly catalog = new VideoCatalog();
   readonly engagement: VideoEngagement;
@@ -36,6 +43,8 @@ export class OnlineState implements CatalogLookup {
   readonly recency: RecencyIndex;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
+  /** Told of every change once applied, in order, so replicas that replay the changes stay identical. */
+  onChange: ((change: StateChange) => void) | undefined;
 
   constructor(
     readonly algorithm: AlgorithmConfig,
@@ -48,8 +57,8 @@ export class OnlineState implements CatalogLookup {
   }
 
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
-  static async rebuild(store: Store, algorithm: AlgorithmConfig): Promise<OnlineState> {
-    const state = new OnlineState(algorithm);
+  static async rebuild(store: Store, algorithm: AlgorithmConfig, options: { learn?: boolean } = {}): Promise<OnlineState> {
+    const state = new OnlineState(algorithm, options);
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
     await state.restoreRanker(store);
@@ -97,10 +106,21 @@ export class OnlineState implements CatalogLookup {
     this.engagement.ensure(vidx + 1);
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
+    this.onChange?.({ op: 'putVideo', video });
   }
 
   putUser(user: User): UserState {
-    return this.users.put(user);
+    const state = this.users.put(user);
+    this.onChange?.({ op: 'putUser', user });
+    return state;
+  }
+
+  /** Replays a change made on another replica. */
+  applyChange(change: StateChange): void {
+    if (change.op === 'putVideo') this.putVideo(change.video);
+    else if (change.op === 'putUser') this.putUser(change.user);
+    else if (change.op === 'applyEvent') this.applyEvent(change.event);
+    else this.applyServed(change.item);
   }
 
   /** The user's state, creating an implicit user (not yet stored) when they are new. */
@@ -126,10 +146,12 @@ export class OnlineState implements CatalogLookup {
       else if (event.type === 'unfollow') user.follows.delete(event.creator);
       else if (event.type === 'not_interested') user.notInterestedCreators.add(event.creator);
     }
+    this.onChange?.({ op: 'applyEvent', event });
   }
 
   applyServed(item: ServedItem): void {
     const vidx = this.catalog.vidx(item.video);
     if (vidx !== undefined) this.userOrImplicit(item.user, item.ts).seen.add(vidx);
+    this.onChange?.({ op: 'applyServed', item });
   }
 }

@@ -36,7 +36,8 @@ export class FeedService {
 
   constructor(
     private readonly state: OnlineState,
-    private readonly store: Store,
+    /** Only records what was served: a feed worker hands it to the thread that owns the store. */
+    private readonly store: Pick<Store, 'recordServed'>,
     /** The active algorithm config, read per request so that a new version applies at once. */
     private readonly algorithm: () => AlgorithmConfig,
   ) {}

@@ -2,7 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { buildServer } from '../../src/api/server.js';
-import { ForyouService } from '../../src/service/foryou-service.js';
+import { ForyouService, type ServiceOptions } from '../../src/service/foryou-service.js';
 import { makeTempDir } from './temp-dir.js';
 
 export interface RunningServer {
@@ -16,10 +16,10 @@ export interface RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function startServer(dbPath?: string): Promise<RunningServer> {
+export async function startServer(dbPath?: string, options: ServiceOptions = {}): Promise<RunningServer> {
   const temp = dbPath ? undefined : makeTempDir();
   const path = dbPath ?? join(temp!.dir, 'foryou.db');
-  const service = await ForyouService.open(path);
+  const service = await ForyouService.open(path, options);
   const app = await buildServer(service);
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   let stopped = false;

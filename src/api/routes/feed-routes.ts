@@ -18,9 +18,10 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
         querystring: FeedQuerySchema,
       },
     },
-    async (request) => {
-      const user = await service.userForFeed(request.params.user);
-      return service.feed.page(user, request.query);
+    async (request, reply) => {
+      // Already JSON text: computed (and serialised) by the user's feed worker when there are workers.
+      const json = await service.feedPage(request.params.user, request.query);
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 }

@@ -1,0 +1,259 @@
+/**
+ * Feed serving on every core. Node runs JavaScript on one thread, so the feed pipeline runs in N worker threads,
+ * each holding a full replica of the OnlineState, while this (main) thread does HTTP, validation and every store
+ * write, and keeps a replica without the ranker for lookups (catalogue, users, counters).
+ *
+ * - Start: every worker opens the store and rebuilds its replica itself, in parallel with the main thread.
+ * - Replication: the main thread's OnlineState reports each putVideo / putUser / applyEvent / applyServed it applies
+ *   (`onChange`), and this pool forwards them, batched per turn of the event loop, to every worker in the same
+ *   order. OnlineState changes only through those four calls, so the replicas stay identical to one rebuilt from
+ *   the store. An event is applied (and so forwarded) only after it is stored durably, so an acknowledgement still
+ *   means "stored".
+ * - Routing: every feed call of a user goes to one worker (hash of the user id), which therefore serves the user's
+ *   pages in order against their own seen set. A worker handles messages in the order posted, and pending changes
+ *   are always posted before a call, so an acknowledged event is visible to the user's next feed
+ *   (read-your-writes) after one hop between threads.
+ * - Calls name a FeedService method (`page`, or any method taking the user first); the worker answers with the
+ *   result as JSON text (serialised off the main thread) and the items it served, which the main thread stores
+ *   and replicates (applyServed) before answering the client.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { AlgorithmConfig } from '../core/algorithm.js';
+import { InputError, NotFoundError } from '../core/errors.js';
+import type { StateChange } from '../features/online-state.js';
+import type { UserState } from '../features/user-state.js';
+import type { FeedService } from '../pipeline/feed-service.js';
+import type { ServedItem } from '../store/store.js';
+
+/** FeedService methods that take the user's state first: what a feed worker can run for a user. */
+export type FeedMethod = {
+  [K in keyof FeedService]: FeedService[K] extends (user: UserState, ...args: never[]) => unknown ? K : never;
+}[keyof FeedService];
+export type FeedArgs<M extends FeedMethod> = FeedService[M] extends (user: UserState, ...args: infer A) => unknown ? A : never;
+
+/** Main thread → worker. */
+export type ToWorker =
+  | { kind: 'changes'; changes: StateChange[] }
+  | { kind: 'call'; id: number; user: string; method: FeedMethod; args: unknown[] }
+  | { kind: 'algorithm'; config: AlgorithmConfig }
+  | { kind: 'expireRanker'; now: number }
+  | { kind: 'rankerSnapshot'; id: number };
+
+/** A refusal thrown in a worker, rebuilt as the same error class on the main thread. */
+export interface WorkerError {
+  name: string;
+  message: string;
+  statusCode?: number;
+  problems?: InputError['problems'];
+}
+
+/** Worker → main thread. */
+export type FromWorker =
+  /** `snapshotSeq`: the log position of the ranker snapshot the replica resumed from. */
+  | { kind: 'ready'; snapshotSeq: number | undefined }
+  | { kind: 'failed'; error: WorkerError }
+  | { kind: 'result'; id: number; json: string; served: ServedItem[] }
+  | { kind: 'error'; id: number; error: WorkerError }
+  | { kind: 'rankerSnapshot'; id: number; bytes: Uint8Array | null; seq: number; updates: number };
+
+export interface WorkerData {
+  location: string;
+  algorithm: AlgorithmConfig;
+}
+
+export interface FeedCallResult {
+  /** The method's result as JSON text. */
+  json: string;
+  /** What the call served: to be stored and replicated by the caller. */
+  served: ServedItem[];
+}
+
+export interface RankerSnapshotBytes {
+  bytes: Uint8Array;
+  seq: number;
+  updates: number;
+}
+
+/** One worker per core; none on one core, where the single-threaded path is faster (no hop between threads). */
+export function defaultFeedWorkers(): number {
+  const cores = availableParallelism();
+  return cores >= 2 ? cores : 0;
+}
+
+interface PendingCall {
+  resolve: (value: never) => void;
+  reject: (error: Error) => void;
+}
+
+export class FeedWorkerPool {
+  private pending: StateChange[] = [];
+  private flushQueued = false;
+  private readonly calls = new Map<number, PendingCall>();
+  private nextId = 0;
+  private closed = false;
+
+  private constructor(
+    private readonly workers: Worker[],
+    /** The log position of the ranker snapshot the replicas resumed from, if any. */
+    readonly snapshotSeq: number | undefined,
+  ) {
+    for (const worker of workers) {
+      worker.on('message', (message: FromWorker) => this.settle(message));
+      worker.on('error', (error) => this.failAll(error));
+      worker.on('exit', (code) => {
+        if (!this.closed) this.failAll(new Error(`feed worker exited with ${code}`));
+      });
+    }
+  }
+
+  /** Starts `count` workers, each rebuilding its replica from the store at `location`; resolves once all are ready. */
+  static async start(location: string, algorithm: AlgorithmConfig, count: number): Promise<FeedWorkerPool> {
+    const workerData: WorkerData = { location, algorithm };
+    const workers = Array.from({ length: count }, () => new Worker(workerScript(), { workerData }));
+    let snapshotSeqs: Array<number | undefined>;
+    try {
+      snapshotSeqs = await Promise.all(workers.map(untilReady));
+    } catch (error) {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+      throw error;
+    }
+    return new FeedWorkerPool(workers, snapshotSeqs[0]);
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Queues a change for every replica; sent at the end of this turn, or before the next call, whichever is first. */
+  record(change: StateChange): void {
+    this.pending.push(change);
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  /** Runs a FeedService method for `user` in the worker that owns the user. */
+  call<M extends FeedMethod>(user: string, method: M, args: FeedArgs<M>): Promise<FeedCallResult> {
+    const worker = this.workers[workerOf(user, this.workers.length)]!;
+    return this.request<FeedCallResult>(worker, (id) => ({ kind: 'call', id, user, method, args: args as unknown[] }));
+  }
+
+  /** Every replica switches to the new algorithm config. */
+  setAlgorithm(config: AlgorithmConfig): void {
+    this.broadcast({ kind: 'algorithm', config });
+  }
+
+  /**
+   * Expires the rankers' unused ids at one instant for all replicas alike (expiry reads the clock, so each
+   * worker must not read its own).
+   */
+  expireRanker(now: number): void {
+    this.broadcast({ kind: 'expireRanker', now });
+  }
+
+  /** The ranker of one replica (all are identical), encoded for a snapshot; undefined when it has none. */
+  async rankerSnapshot(): Promise<RankerSnapshotBytes | undefined> {
+    const answer = await this.request<{ bytes: Uint8Array | null; seq: number; updates: number }>(this.workers[0]!, (id) => ({
+      kind: 'rankerSnapshot',
+      id,
+    }));
+    return answer.bytes ? { bytes: answer.bytes, seq: answer.seq, updates: answer.updates } : undefined;
+  }
+
+  async close(): Promise<void> {
+    this.flush();
+    this.closed = true;
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.failAll(new Error('feed workers closed'));
+  }
+
+  private broadcast(message: ToWorker): void {
+    this.flush();
+    for (const worker of this.workers) worker.postMessage(message);
+  }
+
+  private request<T>(worker: Worker, message: (id: number) => ToWorker): Promise<T> {
+    if (this.closed) return Promise.reject(new Error('feed workers closed'));
+    this.flush();
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.calls.set(id, { resolve: resolve as (value: never) => void, reject });
+      worker.postMessage(message(id));
+    });
+  }
+
+  private flush(): void {
+    this.flushQueued = false;
+    if (this.pending.length === 0) return;
+    const changes = this.pending;
+    this.pending = [];
+    const message: ToWorker = { kind: 'changes', changes };
+    for (const worker of this.workers) worker.postMessage(message);
+  }
+
+  private settle(message: FromWorker): void {
+    if (message.kind === 'ready' || message.kind === 'failed') return;
+    const call = this.calls.get(message.id);
+    if (!call) return;
+    this.calls.delete(message.id);
+    if (message.kind === 'error') call.reject(rebuildError(message.error));
+    else if (message.kind === 'result') call.resolve({ json: message.json, served: message.served } as never);
+    else call.resolve({ bytes: message.bytes, seq: message.seq, updates: message.updates } as never);
+  }
+
+  private failAll(error: Error): void {
+    for (const call of this.calls.values()) call.reject(error);
+    this.calls.clear();
+  }
+}
+
+/** FNV-1a over the id's UTF-16 units: cheap, stable across restarts and spreads similar ids. */
+export function workerOf(user: string, workers: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < user.length; i++) hash = Math.imul(hash ^ user.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % workers;
+}
+
+export function describeError(error: unknown): WorkerError {
+  if (error instanceof InputError) {
+    return { name: error.name, message: error.message, statusCode: error.statusCode, problems: error.problems };
+  }
+  if (error instanceof Error) return { name: error.name, message: error.message };
+  return { name: 'Error', message: String(error) };
+}
+
+function rebuildError(error: WorkerError): Error {
+  if (error.name === 'InputError') return new InputError(error.message, error.problems ?? [], error.statusCode ?? 400);
+  if (error.name === 'NotFoundError') return new NotFoundError(error.message);
+  return new Error(`feed worker: ${error.message}`);
+}
+
+function untilReady(worker: Worker): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: FromWorker) => {
+      if (message.kind === 'ready') {
+        worker.off('message', onMessage);
+        resolve(message.snapshotSeq);
+      } else if (message.kind === 'failed') {
+        reject(new Error(`feed worker failed to start: ${message.error.message}`));
+      }
+    };
+    worker.on('message', onMessage);
+    worker.once('error', reject);
+    worker.once('exit', (code) => reject(new Error(`feed worker exited with ${code} while starting`)));
+  });
+}
+
+/**
+ * The compiled worker next to this module; when this module runs from source (tests), the build's copy, since a
+ * worker thread cannot load TypeScript.
+ */
+function workerScript(): URL {
+  const sibling = new URL('./feed-worker.js', import.meta.url);
+  if (existsSync(fileURLToPath(sibling))) return sibling;
+  return new URL('../../dist/service/feed-worker.js', import.meta.url);
+}
