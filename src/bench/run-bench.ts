@@ -27,6 +27,8 @@ export interface BenchOptions {
   batchSize: number;
   feedRequests: number;
   freshnessTrials: number;
+  /** Worker threads of the server serving feeds (`foryou serve --feed-workers`). */
+  feedWorkers: number;
   workDir: string;
   seed: number;
   log: (line: string) => void;
@@ -45,6 +47,7 @@ export interface BenchResult {
   feedP99Ms: number;
   feedPerSec: number;
   feedConcurrency: number;
+  feedWorkers: number;
   freshnessMs: number;
   freshnessP50Ms: number;
   rssMb: number;
@@ -88,7 +91,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 
   log('serve: starting (rebuilds the online state from the store)');
   const startupStart = process.hrtime.bigint();
-  const server = await spawnServe(['--db', dbPath]);
+  const server = await spawnServe(['--db', dbPath, '--feed-workers', String(options.feedWorkers)]);
   const startupSeconds = elapsedMs(startupStart) / 1000;
   try {
     const userIds = world.users.map((u) => u.id);
@@ -138,6 +141,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       feedP99Ms: round(percentile(latencies, 99)),
       feedPerSec: Math.round(parallel.latenciesMs.length / parallel.seconds),
       feedConcurrency: concurrency,
+      feedWorkers: options.feedWorkers,
       freshnessMs: round(percentile(freshness, 99)),
       freshnessP50Ms: round(percentile(freshness, 50)),
       rssMb: memory.rssMb,

@@ -4,7 +4,6 @@
  * to the main thread with the answer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeRanker } from '../models/online/ranker-codec.js';
 import { OnlineState } from '../features/online-state.js';
 import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
@@ -54,17 +53,6 @@ try {
       case 'expireRanker':
         state.learner?.ranker.expire(message.now);
         return;
-      case 'rankerSnapshot': {
-        const learner = state.learner;
-        send({
-          kind: 'rankerSnapshot',
-          id: message.id,
-          bytes: learner ? encodeRanker(learner.ranker) : null,
-          seq: learner?.lastSeq ?? -1,
-          updates: learner?.ranker.updates ?? 0,
-        });
-        return;
-      }
       case 'call':
         void run(message);
         return;
@@ -87,7 +75,7 @@ try {
     }
   }
 
-  send({ kind: 'ready', snapshotSeq: state.learner?.snapshotSeq });
+  send({ kind: 'ready' });
 } catch (error) {
   send({ kind: 'failed', error: describeError(error) });
 }

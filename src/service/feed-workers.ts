@@ -1,15 +1,16 @@
 /**
- * Feed serving on every core. Node runs JavaScript on one thread, so the feed pipeline runs in N worker threads,
- * each holding a full replica of the OnlineState, while this (main) thread does HTTP, validation and every store
- * write, and keeps a replica without the ranker for lookups (catalogue, users, counters).
+ * Feed serving on every core. Node runs JavaScript on one thread, so users are split (by a hash of the user id)
+ * between the main thread and N worker threads, each thread holding a full replica of the OnlineState. The main
+ * thread also does HTTP, validation and every store write. A replica costs as much memory as the main thread's
+ * state, so on two cores one worker beside the main thread uses both cores with two replicas, not three.
  *
  * - Start: every worker opens the store and rebuilds its replica itself, in parallel with the main thread.
  * - Replication: the main thread's OnlineState reports each putVideo / putUser / applyEvent / applyServed it applies
  *   (`onChange`), and this pool forwards them, batched per turn of the event loop, to every worker in the same
- *   order. OnlineState changes only through those four calls, so the replicas stay identical to one rebuilt from
- *   the store. An event is applied (and so forwarded) only after it is stored durably, so an acknowledgement still
- *   means "stored".
- * - Routing: every feed call of a user goes to one worker (hash of the user id), which therefore serves the user's
+ *   order. OnlineState changes only through those four calls, so the replicas stay identical to the main thread's
+ *   and to one rebuilt from the store. An event is applied (and so forwarded) only after it is stored durably, so
+ *   an acknowledgement still means "stored".
+ * - Routing: every feed call of a user goes to the thread that owns the user, which therefore serves the user's
  *   pages in order against their own seen set. A worker handles messages in the order posted, and pending changes
  *   are always posted before a call, so an acknowledged event is visible to the user's next feed
  *   (read-your-writes) after one hop between threads.
@@ -39,8 +40,7 @@ export type ToWorker =
   | { kind: 'changes'; changes: StateChange[] }
   | { kind: 'call'; id: number; user: string; method: FeedMethod; args: unknown[] }
   | { kind: 'algorithm'; config: AlgorithmConfig }
-  | { kind: 'expireRanker'; now: number }
-  | { kind: 'rankerSnapshot'; id: number };
+  | { kind: 'expireRanker'; now: number };
 
 /** A refusal thrown in a worker, rebuilt as the same error class on the main thread. */
 export interface WorkerError {
@@ -52,12 +52,10 @@ export interface WorkerError {
 
 /** Worker → main thread. */
 export type FromWorker =
-  /** `snapshotSeq`: the log position of the ranker snapshot the replica resumed from. */
-  | { kind: 'ready'; snapshotSeq: number | undefined }
+  | { kind: 'ready' }
   | { kind: 'failed'; error: WorkerError }
   | { kind: 'result'; id: number; json: string; served: ServedItem[] }
-  | { kind: 'error'; id: number; error: WorkerError }
-  | { kind: 'rankerSnapshot'; id: number; bytes: Uint8Array | null; seq: number; updates: number };
+  | { kind: 'error'; id: number; error: WorkerError };
 
 export interface WorkerData {
   location: string;
@@ -71,16 +69,9 @@ export interface FeedCallResult {
   served: ServedItem[];
 }
 
-export interface RankerSnapshotBytes {
-  bytes: Uint8Array;
-  seq: number;
-  updates: number;
-}
-
-/** One worker per core; none on one core, where the single-threaded path is faster (no hop between threads). */
+/** One thread per core: the main thread plus a worker for each further core. */
 export function defaultFeedWorkers(): number {
-  const cores = availableParallelism();
-  return cores >= 2 ? cores : 0;
+  return availableParallelism() - 1;
 }
 
 interface PendingCall {
@@ -95,11 +86,7 @@ export class FeedWorkerPool {
   private nextId = 0;
   private closed = false;
 
-  private constructor(
-    private readonly workers: Worker[],
-    /** The log position of the ranker snapshot the replicas resumed from, if any. */
-    readonly snapshotSeq: number | undefined,
-  ) {
+  private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) {
       worker.on('message', (message: FromWorker) => this.settle(message));
       worker.on('error', (error) => this.failAll(error));
@@ -113,14 +100,13 @@ export class FeedWorkerPool {
   static async start(location: string, algorithm: AlgorithmConfig, count: number): Promise<FeedWorkerPool> {
     const workerData: WorkerData = { location, algorithm };
     const workers = Array.from({ length: count }, () => new Worker(workerScript(), { workerData }));
-    let snapshotSeqs: Array<number | undefined>;
     try {
-      snapshotSeqs = await Promise.all(workers.map(untilReady));
+      await Promise.all(workers.map(untilReady));
     } catch (error) {
       await Promise.all(workers.map((worker) => worker.terminate()));
       throw error;
     }
-    return new FeedWorkerPool(workers, snapshotSeqs[0]);
+    return new FeedWorkerPool(workers);
   }
 
   get size(): number {
@@ -136,10 +122,15 @@ export class FeedWorkerPool {
     }
   }
 
-  /** Runs a FeedService method for `user` in the worker that owns the user. */
-  call<M extends FeedMethod>(user: string, method: M, args: FeedArgs<M>): Promise<FeedCallResult> {
-    const worker = this.workers[workerOf(user, this.workers.length)]!;
-    return this.request<FeedCallResult>(worker, (id) => ({ kind: 'call', id, user, method, args: args as unknown[] }));
+  /** The worker that owns the user, or undefined when the main thread does (it takes one share like a worker). */
+  ownerOf(user: string): number | undefined {
+    const owner = threadOf(user, this.workers.length + 1);
+    return owner < this.workers.length ? owner : undefined;
+  }
+
+  /** Runs a FeedService method for `user` in `worker`, which must be the user's owner. */
+  call<M extends FeedMethod>(worker: number, user: string, method: M, args: FeedArgs<M>): Promise<FeedCallResult> {
+    return this.request<FeedCallResult>(this.workers[worker]!, (id) => ({ kind: 'call', id, user, method, args: args as unknown[] }));
   }
 
   /** Every replica switches to the new algorithm config. */
@@ -153,15 +144,6 @@ export class FeedWorkerPool {
    */
   expireRanker(now: number): void {
     this.broadcast({ kind: 'expireRanker', now });
-  }
-
-  /** The ranker of one replica (all are identical), encoded for a snapshot; undefined when it has none. */
-  async rankerSnapshot(): Promise<RankerSnapshotBytes | undefined> {
-    const answer = await this.request<{ bytes: Uint8Array | null; seq: number; updates: number }>(this.workers[0]!, (id) => ({
-      kind: 'rankerSnapshot',
-      id,
-    }));
-    return answer.bytes ? { bytes: answer.bytes, seq: answer.seq, updates: answer.updates } : undefined;
   }
 
   async close(): Promise<void> {
@@ -178,6 +160,7 @@ export class FeedWorkerPool {
 
   private request<T>(worker: Worker, message: (id: number) => ToWorker): Promise<T> {
     if (this.closed) return Promise.reject(new Error('feed workers closed'));
+    // Changes first: the call must see every event acknowledged before it.
     this.flush();
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
@@ -201,8 +184,7 @@ export class FeedWorkerPool {
     if (!call) return;
     this.calls.delete(message.id);
     if (message.kind === 'error') call.reject(rebuildError(message.error));
-    else if (message.kind === 'result') call.resolve({ json: message.json, served: message.served } as never);
-    else call.resolve({ bytes: message.bytes, seq: message.seq, updates: message.updates } as never);
+    else call.resolve({ json: message.json, served: message.served } as never);
   }
 
   private failAll(error: Error): void {
@@ -211,11 +193,11 @@ export class FeedWorkerPool {
   }
 }
 
-/** FNV-1a over the id's UTF-16 units: cheap, stable across restarts and spreads similar ids. */
-export function workerOf(user: string, workers: number): number {
+/** Which of `threads` owns the user: FNV-1a over the id's UTF-16 units, cheap and spreading similar ids. */
+export function threadOf(user: string, threads: number): number {
   let hash = 0x811c9dc5;
   for (let i = 0; i < user.length; i++) hash = Math.imul(hash ^ user.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % workers;
+  return (hash >>> 0) % threads;
 }
 
 export function describeError(error: unknown): WorkerError {
@@ -232,12 +214,12 @@ function rebuildError(error: WorkerError): Error {
   return new Error(`feed worker: ${error.message}`);
 }
 
-function untilReady(worker: Worker): Promise<number | undefined> {
+function untilReady(worker: Worker): Promise<void> {
   return new Promise((resolve, reject) => {
     const onMessage = (message: FromWorker) => {
       if (message.kind === 'ready') {
         worker.off('message', onMessage);
-        resolve(message.snapshotSeq);
+        resolve();
       } else if (message.kind === 'failed') {
         reject(new Error(`feed worker failed to start: ${message.error.message}`));
       }

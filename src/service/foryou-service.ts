@@ -7,9 +7,8 @@ import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import { EventIngest } from '../ingest/event-ingest.js';
 import { FeedService, type FeedQuery } from '../pipeline/feed-service.js';
-import { RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { ServedItem, Store } from '../store/store.js';
 import { FeedWorkerPool, type FeedArgs, type FeedMethod } from './feed-workers.js';
 import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
 
@@ -18,7 +17,10 @@ const RANKER_SNAPSHOT_EVERY_MS = 5 * 60_000;
 const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
 
 export interface ServiceOptions {
-  /** Feed worker threads, each with a replica of the online state (see feed-workers.ts); 0 serves on this thread. */
+  /**
+   * Worker threads that serve feeds beside this thread, each with a replica of the online state (see
+   * feed-workers.ts); 0 serves every feed on this thread.
+   */
   feedWorkers?: number;
 }
 
@@ -34,13 +36,12 @@ export class ForyouService {
     readonly state: OnlineState,
     /** The active algorithm version: every feed request reads it, so a new version applies at once. */
     public algorithm: AlgorithmVersion,
-    /** When set, feeds run there and `state` is the main thread's replica without a ranker. */
+    /** When set, the users it owns get their feeds from its replicas, which replay every change of `state`. */
     private readonly workers: FeedWorkerPool | undefined,
-    snapshotSeq: number | undefined,
   ) {
-    this.lastSnapshotSeq = snapshotSeq ?? -1;
+    this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.ingest = new EventIngest(state, store);
-    this.feed = new FeedService(state, store, () => this.algorithm.config);
+    this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config);
     if (workers) state.onChange = (change) => workers.record(change);
     this.timers.push(
       setInterval(() => void this.snapshotRanker().catch(() => undefined), RANKER_SNAPSHOT_EVERY_MS).unref(),
@@ -48,25 +49,25 @@ export class ForyouService {
     );
   }
 
-  /** How many worker threads serve feeds (0: this thread). */
+  /** Worker threads serving feeds beside this one. */
   get feedWorkers(): number {
     return this.workers?.size ?? 0;
   }
 
+  /** Expiry reads the clock: every replica expires at this thread's instant, so they stay identical. */
   private expireRanker(now: number): void {
-    if (this.workers) this.workers.expireRanker(now);
-    else this.state.learner?.ranker.expire(now);
+    this.state.learner?.ranker.expire(now);
+    this.workers?.expireRanker(now);
+  }
+
+  /** Stores served items, then applies them through the state, so that the feed workers' replicas see them too. */
+  private async recordServed(items: ServedItem[]): Promise<void> {
+    await this.store.recordServed(items);
+    for (const item of items) this.state.applyServed(item);
   }
 
   /** Saves the online ranker unless nothing was learned since the last snapshot. */
   async snapshotRanker(): Promise<void> {
-    if (this.workers) {
-      const snapshot = await this.workers.rankerSnapshot();
-      if (!snapshot || snapshot.seq === this.lastSnapshotSeq) return;
-      await this.store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, snapshot.bytes, { seq: snapshot.seq, updates: snapshot.updates });
-      this.lastSnapshotSeq = snapshot.seq;
-      return;
-    }
     const seq = this.state.learner?.lastSeq ?? -1;
     if (seq === this.lastSnapshotSeq) return;
     await this.state.snapshotRanker(this.store);
@@ -78,13 +79,12 @@ export class ForyouService {
     let workers: Promise<FeedWorkerPool> | undefined;
     try {
       const algorithm = await activeAlgorithm(store);
-      // The workers rebuild their replicas while this thread rebuilds its own.
       const count = options.feedWorkers ?? 0;
+      // The workers rebuild their replicas while this thread rebuilds its own.
       workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count) : undefined;
-      const state = await OnlineState.rebuild(store, algorithm.config, { learn: workers === undefined });
-      const pool = await workers;
-      const snapshotSeq = pool ? pool.snapshotSeq : state.learner?.snapshotSeq;
-      return new ForyouService(store, state, algorithm, pool, snapshotSeq);
+      workers?.catch(() => undefined);
+      const state = await OnlineState.rebuild(store, algorithm.config);
+      return new ForyouService(store, state, algorithm, await workers);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);
       await store.close();
@@ -94,24 +94,22 @@ export class ForyouService {
 
   /** The user's next feed page, as the JSON text of the response. */
   async feedPage(userId: string, query: FeedQuery, now = Date.now()): Promise<string> {
-    return this.callFeed(userId, 'page', [query, now]);
+    return this.callFeed(userId, 'page', [query, now], now);
   }
 
   /**
-   * Runs a FeedService method for a user (created if new) where the user's state lives — the user's feed worker,
-   * or this thread — stores and replicates what it served, and returns its result as JSON text.
+   * Runs a FeedService method for a user (created if new) on the thread that owns the user — a feed worker or
+   * this one — stores and replicates what it served, and returns its result as JSON text.
    */
   async callFeed<M extends FeedMethod>(userId: string, method: M, args: FeedArgs<M>, now = Date.now()): Promise<string> {
     const user = await this.userForFeed(userId, now);
-    if (!this.workers) {
+    const worker = this.workers?.ownerOf(userId);
+    if (worker === undefined) {
       const run = this.feed[method] as (...args: unknown[]) => unknown;
       return JSON.stringify(await run.call(this.feed, user, ...args));
     }
-    const { json, served } = await this.workers.call(userId, method, args);
-    if (served.length > 0) {
-      await this.store.recordServed(served);
-      for (const item of served) this.state.applyServed(item);
-    }
+    const { json, served } = await this.workers!.call(worker, userId, method, args);
+    if (served.length > 0) await this.recordServed(served);
     return json;
   }
 

@@ -4,7 +4,7 @@
  * through real HTTP on a real SQLite file. The workers run the build (`npm run build`), as `foryou serve` does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { workerOf } from '../../src/service/feed-workers.js';
+import { threadOf } from '../../src/service/feed-workers.js';
 import { postJson, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
 
 let server: RunningServer;
@@ -22,10 +22,10 @@ async function feed(user: string, query = 'n=10', url = server.url): Promise<Fee
   return response.json();
 }
 
-/** Users that hash to each of two workers, so both replicas are exercised. */
+/** A user owned by each of the three threads (two workers, then the main thread), so every replica is exercised. */
 function usersOnEachWorker(prefix: string): string[] {
   const found: string[] = [];
-  for (let i = 0; found.length < 2; i++) if (workerOf(`${prefix}${i}`, 2) === found.length) found.push(`${prefix}${i}`);
+  for (let i = 0; found.length < 3; i++) if (threadOf(`${prefix}${i}`, 3) === found.length) found.push(`${prefix}${i}`);
   return found;
 }
 
