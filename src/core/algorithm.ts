@@ -47,6 +47,12 @@ export const AlgorithmConfigSchema = z.strictObject({
     .strictObject({ following: weight, fresh: weight })
     .describe('added to the value: following for followed accounts, fresh × freshness for new uploads'),
   maxPerHashtagPerPage: z.number().int().min(1).max(100).describe('diversity: items sharing a hashtag per page'),
+  preRankKeep: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .describe('cascade: candidates kept by a cheap estimate of their value for the personalised ranker (0: all)'),
 });
 
 export type AlgorithmConfig = z.infer<typeof AlgorithmConfigSchema>;
@@ -82,6 +88,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
   },
   sourceBoosts: { following: 1, fresh: 0.3 },
   maxPerHashtagPerPage: 2,
+  preRankKeep: 150,
 };
 
 const SIGNAL_NAMES: Record<keyof AlgorithmConfig['valueWeights'], string> = {
@@ -117,6 +124,13 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
       `${config.trendingWeights.skip}, "not interested" ${config.trendingWeights.not_interested}.`,
     `Diversity: never two videos of the same creator in a row, at most ${config.maxPerHashtagPerPage} videos ` +
       'sharing a hashtag in a page.',
+    ...(config.preRankKeep > 0
+      ? [
+          `Before the personalised ranking, the ${config.preRankKeep} most promising candidates are picked by a ` +
+            "quick estimate: each video's watch, finish, like and skip rates so far, how well its hashtags match " +
+            'what you recently enjoyed, and the boosts above.',
+        ]
+      : []),
     'The non-personalised feed uses no profile or history: trending in your region and new uploads, ranked by ' +
       `popularity × ${config.scoreWeights.trending}, freshness × ${config.scoreWeights.fresh} and observed quality ` +
       `× ${config.scoreWeights.quality}.`,

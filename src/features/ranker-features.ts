@@ -61,7 +61,7 @@ function topicProfile(state: OnlineState, user: UserState): TopicProfile {
  * How strongly the user's recent positive engagements (finished plays, likes, shares, comments) point at these
  * hashtags: the share of them carrying the video's most-engaged hashtag.
  */
-function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
+export function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
   const profile = topicProfile(state, user);
   if (profile.positives === 0) return 0;
   let best = 0;

@@ -5,6 +5,7 @@
 import { CandidateSet } from './candidates.js';
 import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
+import { PreRanker } from './pre-ranker.js';
 import { creatorFilter, liveFilter, seenFilter } from './filters/filters.js';
 import { ValueScorer } from './value-scorer.js';
 import { FollowingSource } from './sources/following-source.js';
@@ -29,6 +30,8 @@ export interface StagePlan {
   /** Runs only when the sources above leave fewer candidates than the page needs. */
   backfill: CandidateSource[];
   filters: Filter[];
+  /** Cuts the filtered candidates to the algorithm's `preRankKeep` before the (costly) scorer. */
+  preRanker?: PreRanker;
   scorer: Scorer;
   reRanker: ReRanker;
 }
@@ -42,6 +45,7 @@ export const PERSONALIZED: StagePlan = {
   sources: [new FollowingSource(BITS.following), new TrendingSource(BITS.trending), new FreshSource(BITS.fresh)],
   backfill: [catalogue],
   filters: [liveFilter, seenFilter, creatorFilter],
+  preRanker: new PreRanker(BITS),
   scorer: valueScorer,
   reRanker,
 };
@@ -87,6 +91,7 @@ export class FeedPipeline {
       source.retrieve({ ...request, n: pageSize }, candidates);
       kept += this.filter(plan.filters, request, candidates, before);
     }
+    plan.preRanker?.select(request, candidates);
     plan.scorer.score(request, candidates);
     return { candidates, page: plan.reRanker.select({ ...request, n: pageSize }, candidates) };
   }
