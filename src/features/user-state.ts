@@ -2,7 +2,7 @@
  * What the service keeps in memory about each user: the profile, what they have already been shown, whom they
  * follow, and their recent engagement. Rebuilt from the store at start.
  */
-import type { EventType, User } from '../core/schemas.js';
+import { EVENT_TYPES, type EventType, type User } from '../core/schemas.js';
 import { VidxSet } from './vidx-set.js';
 
 /** How many recent engagements per user are kept for sources that start from the user's history. */
@@ -20,22 +20,43 @@ export class UserState {
   readonly seen = new VidxSet();
   readonly follows = new Set<string>();
   readonly notInterestedCreators = new Set<string>();
-  /** Ring buffer of the latest engagements (plays, likes, shares, comments, skips). */
-  readonly recent: RecentEngagement[] = [];
+  /**
+   * Ring buffer of the latest engagements (plays, likes, shares, comments, skips), three numbers each: vidx × 16 +
+   * event type, time, watch ratio. One Float64Array per user instead of 64 objects: ~1.5 KB instead of ~5 KB, which
+   * is ~350 MB per replica of the state at 100,000 users.
+   */
+  private recentRing: Float64Array | undefined;
+  private recentCount = 0;
   private recentNext = 0;
   /** Bumped by every new engagement, so summaries of `recent` know when to recompute. */
   recentVersion = 0;
 
   constructor(public profile: User) {}
 
+  /** The latest engagements (at most RECENT_EVENTS_PER_USER), as objects made on each call. */
+  get recent(): RecentEngagement[] {
+    const ring = this.recentRing;
+    const recent: RecentEngagement[] = [];
+    for (let i = 0; i < this.recentCount; i++) {
+      const key = ring![i * 3]!;
+      recent.push({ vidx: Math.floor(key / 16), type: EVENT_TYPES[key % 16]!, ts: ring![i * 3 + 1]!, watchRatio: ring![i * 3 + 2]! });
+    }
+    return recent;
+  }
+
   remember(engagement: RecentEngagement): void {
     this.recentVersion++;
-    if (this.recent.length < RECENT_EVENTS_PER_USER) {
-      this.recent.push(engagement);
+    const ring = (this.recentRing ??= new Float64Array(RECENT_EVENTS_PER_USER * 3));
+    let slot: number;
+    if (this.recentCount < RECENT_EVENTS_PER_USER) {
+      slot = this.recentCount++;
     } else {
-      this.recent[this.recentNext] = engagement;
+      slot = this.recentNext;
       this.recentNext = (this.recentNext + 1) % RECENT_EVENTS_PER_USER;
     }
+    ring[slot * 3] = engagement.vidx * 16 + EVENT_TYPES.indexOf(engagement.type);
+    ring[slot * 3 + 1] = engagement.ts;
+    ring[slot * 3 + 2] = engagement.watchRatio;
   }
 }
 
