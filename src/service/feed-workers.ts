@@ -1,8 +1,9 @@
 /**
  * Feed serving on every core. Node runs JavaScript on one thread, so users are split (by a hash of the user id)
  * between the main thread and N worker threads, each thread holding a full replica of the OnlineState. The main
- * thread also does HTTP, validation and every store write. A replica costs as much memory as the main thread's
- * state, so on two cores one worker beside the main thread uses both cores with two replicas, not three.
+ * thread also does HTTP, validation and every store write, so it owns a smaller share of the users. A replica costs
+ * as much memory as the main thread's state, so on two cores one worker beside the main thread uses both cores with
+ * two replicas, not three.
  *
  * - Start: every worker opens the store and rebuilds its replica itself, in parallel with the main thread.
  * - Replication: the main thread's OnlineState reports each putVideo / putUser / applyEvent / applyServed it applies
@@ -122,10 +123,9 @@ export class FeedWorkerPool {
     }
   }
 
-  /** The worker that owns the user, or undefined when the main thread does (it takes one share like a worker). */
+  /** The worker that owns the user, or undefined when the main thread does. */
   ownerOf(user: string): number | undefined {
-    const owner = threadOf(user, this.workers.length + 1);
-    return owner < this.workers.length ? owner : undefined;
+    return feedThreadOf(user, this.workers.length);
   }
 
   /** Runs a FeedService method for `user` in `worker`, which must be the user's owner. */
@@ -193,11 +193,17 @@ export class FeedWorkerPool {
   }
 }
 
-/** Which of `threads` owns the user: FNV-1a over the id's UTF-16 units, cheap and spreading similar ids. */
-export function threadOf(user: string, threads: number): number {
+/**
+ * Which thread owns the user's feed with `workers` feed workers: a worker's index, or undefined for the main
+ * thread. The main thread also does every request's HTTP work, so it takes one share where each worker takes two
+ * (a third of the users with one worker). FNV-1a over the id's UTF-16 units: cheap, and spreads similar ids.
+ */
+export function feedThreadOf(user: string, workers: number): number | undefined {
+  if (workers === 0) return undefined;
   let hash = 0x811c9dc5;
   for (let i = 0; i < user.length; i++) hash = Math.imul(hash ^ user.charCodeAt(i), 0x01000193);
-  return (hash >>> 0) % threads;
+  const share = (hash >>> 0) % (2 * workers + 1);
+  return share < 2 * workers ? share >> 1 : undefined;
 }
 
 export function describeError(error: unknown): WorkerError {

@@ -4,7 +4,7 @@
  * through real HTTP on a real SQLite file. The workers run the build (`npm run build`), as `foryou serve` does.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { threadOf } from '../../src/service/feed-workers.js';
+import { feedThreadOf } from '../../src/service/feed-workers.js';
 import { postJson, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
 
 let server: RunningServer;
@@ -25,7 +25,8 @@ async function feed(user: string, query = 'n=10', url = server.url): Promise<Fee
 /** A user owned by each of the three threads (two workers, then the main thread), so every replica is exercised. */
 function usersOnEachWorker(prefix: string): string[] {
   const found: string[] = [];
-  for (let i = 0; found.length < 3; i++) if (threadOf(`${prefix}${i}`, 3) === found.length) found.push(`${prefix}${i}`);
+  const owners = [0, 1, undefined];
+  for (let i = 0; found.length < 3; i++) if (feedThreadOf(`${prefix}${i}`, 2) === owners[found.length]) found.push(`${prefix}${i}`);
   return found;
 }
 
