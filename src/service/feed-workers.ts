@@ -86,13 +86,15 @@ export class FeedWorkerPool {
   private readonly calls = new Map<number, PendingCall>();
   private nextId = 0;
   private closed = false;
+  /** Set once a worker has died: its replica is gone, so every later call fails instead of waiting forever. */
+  private broken: Error | undefined;
 
   private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) {
       worker.on('message', (message: FromWorker) => this.settle(message));
-      worker.on('error', (error) => this.failAll(error));
+      worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
-        if (!this.closed) this.failAll(new Error(`feed worker exited with ${code}`));
+        if (!this.closed) this.fail(new Error(`feed worker exited with ${code}`));
       });
     }
   }
@@ -160,6 +162,7 @@ export class FeedWorkerPool {
 
   private request<T>(worker: Worker, message: (id: number) => ToWorker): Promise<T> {
     if (this.closed) return Promise.reject(new Error('feed workers closed'));
+    if (this.broken) return Promise.reject(this.broken);
     // Changes first: the call must see every event acknowledged before it.
     this.flush();
     const id = this.nextId++;
@@ -185,6 +188,11 @@ export class FeedWorkerPool {
     this.calls.delete(message.id);
     if (message.kind === 'error') call.reject(rebuildError(message.error));
     else call.resolve({ json: message.json, served: message.served } as never);
+  }
+
+  private fail(error: Error): void {
+    this.broken ??= error;
+    this.failAll(error);
   }
 
   private failAll(error: Error): void {
