@@ -31,7 +31,7 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   dense[D.retrievalScore] = 0;
 }
 
-interface TopicProfile {
+export interface TopicProfile {
   version: number;
   /** Hashtag → how many of the user's recent positive engagements carry it. */
   counts: Map<string, number>;
@@ -41,7 +41,7 @@ interface TopicProfile {
 /** Per-user summaries of recent engagement, recomputed only when the user has engaged since. */
 const profiles = new WeakMap<UserState, TopicProfile>();
 
-function topicProfile(state: OnlineState, user: UserState): TopicProfile {
+export function topicProfile(state: OnlineState, user: UserState): TopicProfile {
   let profile = profiles.get(user);
   if (profile && profile.version === user.recentVersion) return profile;
   const counts = new Map<string, number>();
@@ -61,8 +61,12 @@ function topicProfile(state: OnlineState, user: UserState): TopicProfile {
  * How strongly the user's recent positive engagements (finished plays, likes, shares, comments) point at these
  * hashtags: the share of them carrying the video's most-engaged hashtag.
  */
-export function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
-  const profile = topicProfile(state, user);
+function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
+  return topicMatchIn(topicProfile(state, user), hashtags);
+}
+
+/** `topicMatch` with the user's profile looked up once per request rather than once per candidate. */
+export function topicMatchIn(profile: TopicProfile, hashtags: readonly string[]): number {
   if (profile.positives === 0) return 0;
   let best = 0;
   for (const tag of hashtags) {
