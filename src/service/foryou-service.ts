@@ -83,7 +83,7 @@ export class ForyouService {
       // The workers rebuild their replicas while this thread rebuilds its own.
       workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count) : undefined;
       workers?.catch(() => undefined);
-      const state = await OnlineState.rebuild(store, algorithm.config);
+      const state = await rebuildThroughScan(location, store, algorithm);
       return new ForyouService(store, state, algorithm, await workers);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);
@@ -141,5 +141,20 @@ export class ForyouService {
     await this.snapshotRanker();
     await this.workers?.close();
     await this.store.close();
+  }
+}
+
+/**
+ * Rebuilds the state through a second connection with a small page cache: the scan reads the whole file once, and
+ * pages it pulled into the serving connection's large cache (sized for appends) would stay resident — ~250 MB at
+ * 10M events. An in-memory database has no second connection to open.
+ */
+async function rebuildThroughScan(location: string, store: Store, algorithm: AlgorithmVersion): Promise<OnlineState> {
+  if (location === ':memory:') return OnlineState.rebuild(store, algorithm.config);
+  const scan = openStore(location, { cacheMb: 8 });
+  try {
+    return await OnlineState.rebuild(scan, algorithm.config);
+  } finally {
+    await scan.close();
   }
 }
