@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
 import { runBench, writeResult } from '../bench/run-bench.js';
+import { defaultFeedWorkers } from '../service/feed-workers.js';
 import { nonNegativeInteger, positiveInteger } from './option-parsers.js';
 
 export function registerBench(program: Command): void {
@@ -14,6 +15,7 @@ export function registerBench(program: Command): void {
     .option('--http-events <n>', 'events sent over HTTP', positiveInteger, 200000)
     .option('--feed-requests <n>', 'feed requests per measurement', positiveInteger, 3000)
     .option('--freshness-trials <n>', 'follow → feed trials', positiveInteger, 300)
+    .option('--feed-workers <n>', 'feed worker threads of the server (default: one per core)', nonNegativeInteger, defaultFeedWorkers())
     .option('--work-dir <dir>', 'scratch directory (removed first)', join('bench', '.work'))
     .option('--out <dir>', 'where results are written', join('bench', 'results'))
     .action(async (options: Record<string, string | boolean | undefined>) => {
@@ -25,6 +27,7 @@ export function registerBench(program: Command): void {
         batchSize: 1000,
         feedRequests: Number(options.feedRequests),
         freshnessTrials: Number(options.freshnessTrials),
+        feedWorkers: Number(options.feedWorkers),
         workDir: String(options.workDir),
         seed: 7,
         log: (line) => console.error(`bench: ${line}`),

@@ -5,8 +5,9 @@ import { ApiKeys } from '../auth/api-keys.js';
 import { DEMO_USER, ensureDemoCatalogue } from '../service/demo.js';
 import { issueDemoKeys } from '../service/demo-keys.js';
 import { auditKeyChanges } from '../service/key-audit.js';
+import { defaultFeedWorkers } from '../service/feed-workers.js';
 import { ForyouService } from '../service/foryou-service.js';
-import { port as parsePort } from './option-parsers.js';
+import { nonNegativeInteger, port as parsePort } from './option-parsers.js';
 
 interface ServeOptions {
   port?: string;
@@ -15,6 +16,7 @@ interface ServeOptions {
   demo?: boolean;
   log?: boolean;
   rateLimit?: RateLimits;
+  feedWorkers: number;
 }
 
 function rateLimitsOption(text: string): RateLimits {
@@ -39,6 +41,12 @@ export function registerServe(program: Command): void {
       `requests per minute per key (per address without a key), e.g. service=100000,user=1200; classes: ${RATE_LIMIT_CLASSES.join(', ')}`,
       rateLimitsOption,
     )
+    .option(
+      '--feed-workers <n>',
+      'worker threads serving feeds, each with a replica of the online state; 0 serves on the main thread',
+      nonNegativeInteger,
+      defaultFeedWorkers(),
+    )
     .action(async (options: ServeOptions) => {
       let port: number;
       try {
@@ -47,7 +55,7 @@ export function registerServe(program: Command): void {
         throw new Error(`--port ${(error as Error).message}, got "${options.port ?? process.env.PORT}"`);
       }
       if (options.demo) await ensureDemoCatalogue(options.db, (line) => console.error(line));
-      const service = await ForyouService.open(options.db);
+      const service = await ForyouService.open(options.db, { feedWorkers: options.feedWorkers });
       const staticKeys = { admin: process.env.FORYOU_ADMIN_KEY, service: process.env.FORYOU_SERVICE_KEY };
       const keys = new ApiKeys(service.store, { staticKeys, onChange: auditKeyChanges(service.audit, 'foryou serve --demo') });
       const demoKeys = options.demo ? await issueDemoKeys(service.store, keys) : undefined;
@@ -69,7 +77,7 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
       const address = await app.listen({ port, host: options.host });
-      console.log(`foryou serving ${address} (store ${options.db}; API docs at ${address}/docs)`);
+      console.log(`foryou serving ${address} (store ${options.db}; ${service.feedWorkers} feed workers; API docs at ${address}/docs)`);
       if (demoKeys) {
         console.log(`demo keys (new at every start; the previous ones are revoked; send as "Authorization: Bearer KEY"):`);
         console.log(`  user "${DEMO_USER}" (the web app uses it): ${demoKeys.user}`);

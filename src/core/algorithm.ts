@@ -84,6 +84,12 @@ export const AlgorithmConfigSchema = z.strictObject({
     .min(1)
     .max(1000)
     .describe('a sound is hidden from a user once they marked this many videos with it "not interested"'),
+  preRankKeep: z
+    .number()
+    .int()
+    .min(0)
+    .max(10_000)
+    .describe('cascade: candidates kept by a cheap estimate of their value for the personalised ranker (0: all)'),
 });
 
 export type AlgorithmConfig = z.infer<typeof AlgorithmConfigSchema>;
@@ -132,6 +138,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
   diversityWindow: 10,
   explorationShare: 0.2,
   hideSoundAfterNotInterested: 2,
+  preRankKeep: 150,
 };
 
 const SIGNAL_NAMES: Record<keyof AlgorithmConfig['valueWeights'], string> = {
@@ -179,6 +186,13 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
     'Never shown: videos you have seen, creators and sounds you blocked, creators you marked "not interested" ' +
       `(and a sound once you marked ${config.hideSoundAfterNotInterested} of its videos), videos not allowed in ` +
       'your region, and adult videos to minors.',
+    ...(config.preRankKeep > 0
+      ? [
+          `Before the personalised ranking, the ${config.preRankKeep} most promising candidates are picked by a ` +
+            "quick estimate: each video's watch, finish, like and skip rates so far, how well its hashtags match " +
+            'what you recently enjoyed, and the boosts above.',
+        ]
+      : []),
     'The non-personalised feed uses no profile or history: trending in your region and new uploads, ranked by ' +
       `popularity × ${config.scoreWeights.trending}, freshness × ${config.scoreWeights.fresh} and observed quality ` +
       `× ${config.scoreWeights.quality}.`,

@@ -32,6 +32,14 @@ const SEEN_TYPES: ReadonlySet<EventType> = new Set([
 ]);
 const REMEMBERED_TYPES: ReadonlySet<EventType> = new Set(['play', 'like', 'share', 'comment', 'skip']);
 
+/** One call of the four mutators, as a replica replays it (service/feed-workers.ts). */
+export type StateChange =
+  | { op: 'putVideo'; video: Video }
+  | { op: 'putUser'; user: User }
+  | { op: 'applyEvent'; event: AcceptedEvent & { seq?: number } }
+  | { op: 'applyServed'; item: ServedItem }
+  | { op: 'eraseUser'; id: string };
+
 export class OnlineState implements CatalogLookup {
   readonly catalog = new VideoCatalog();
   readonly engagement: VideoEngagement;
@@ -48,6 +56,8 @@ export class OnlineState implements CatalogLookup {
   readonly learner: OnlineLearner | undefined;
   /** ANN index over the ranker's item vectors, for embedding retrieval; present when the ranker is. */
   readonly videoVectors: VideoVectorIndex | undefined;
+  /** Told of every change once applied, in order, so replicas that replay the changes stay identical. */
+  onChange: ((change: StateChange) => void) | undefined;
 
   constructor(
     readonly algorithm: AlgorithmConfig,
@@ -64,8 +74,8 @@ export class OnlineState implements CatalogLookup {
   }
 
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
-  static async rebuild(store: Store, algorithm: AlgorithmConfig): Promise<OnlineState> {
-    const state = new OnlineState(algorithm);
+  static async rebuild(store: Store, algorithm: AlgorithmConfig, options: { learn?: boolean } = {}): Promise<OnlineState> {
+    const state = new OnlineState(algorithm, options);
     state.videoVectors?.defer();
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
@@ -125,10 +135,22 @@ export class OnlineState implements CatalogLookup {
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
     this.videoVectors?.videoPut(vidx);
+    this.onChange?.({ op: 'putVideo', video });
   }
 
   putUser(user: User): UserState {
-    return this.users.put(user);
+    const state = this.users.put(user);
+    this.onChange?.({ op: 'putUser', user });
+    return state;
+  }
+
+  /** Replays a change made on another replica. */
+  applyChange(change: StateChange): void {
+    if (change.op === 'putVideo') this.putVideo(change.video);
+    else if (change.op === 'putUser') this.putUser(change.user);
+    else if (change.op === 'applyEvent') this.applyEvent(change.event);
+    else if (change.op === 'applyServed') this.applyServed(change.item);
+    else this.eraseUser(change.id);
   }
 
   /** The user's state, creating an implicit user (not yet stored) when they are new. */
@@ -163,6 +185,7 @@ export class OnlineState implements CatalogLookup {
       else if (event.type === 'unfollow') user.follows.delete(event.creator);
       else if (event.type === 'not_interested') user.notInterestedCreators.add(event.creator);
     }
+    this.onChange?.({ op: 'applyEvent', event });
   }
 
   /**
@@ -191,6 +214,7 @@ export class OnlineState implements CatalogLookup {
       this.catalog.forgetCreator(id);
     }
     this.learner?.ranker.forgetUser(id);
+    this.onChange?.({ op: 'eraseUser', id });
     return videos;
   }
 
@@ -199,5 +223,6 @@ export class OnlineState implements CatalogLookup {
     if (vidx === undefined) return;
     this.userOrImplicit(item.user, item.ts).seen.add(vidx);
     this.freshExposure.countServed(vidx, item.ts);
+    this.onChange?.({ op: 'applyServed', item });
   }
 }

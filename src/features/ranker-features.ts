@@ -4,7 +4,7 @@
  */
 import { DENSE_INDEX as D, type RankerInput } from '../models/online/ranker-input.js';
 import type { OnlineState } from './online-state.js';
-import { topicProfile } from './topic-profile.js';
+import { topicProfile, type TopicProfile } from './topic-profile.js';
 import type { UserState } from './user-state.js';
 
 const HOUR_MS = 3_600_000;
@@ -36,7 +36,11 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
  * hashtags: the share of them carrying the video's most-engaged hashtag.
  */
 function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
-  const profile = topicProfile(state, user);
+  return topicMatchIn(topicProfile(state, user), hashtags);
+}
+
+/** `topicMatch` with the user's profile looked up once per request rather than once per candidate. */
+export function topicMatchIn(profile: TopicProfile, hashtags: readonly string[]): number {
   if (profile.positives === 0) return 0;
   let best = 0;
   for (const tag of hashtags) {

@@ -2,7 +2,8 @@
  * What the service keeps in memory about each user: the profile, what they have already been shown, whom they
  * follow, and their recent engagement. Rebuilt from the store at start.
  */
-import type { EventType, User } from '../core/schemas.js';
+import { EVENT_TYPES, type EventType, type User } from '../core/schemas.js';
+import { VidxSet } from './vidx-set.js';
 
 /** How many recent engagements per user are kept for sources that start from the user's history. */
 export const RECENT_EVENTS_PER_USER = 64;
@@ -18,7 +19,7 @@ export interface RecentEngagement {
 
 export class UserState {
   /** Videos the user was served or interacted with: the seen filter never serves them again. */
-  readonly seen = new Set<number>();
+  readonly seen = new VidxSet();
   readonly follows = new Set<string>();
   readonly notInterestedCreators = new Set<string>();
   /**
@@ -31,8 +32,13 @@ export class UserState {
   blockedCreators: ReadonlySet<string> = EMPTY;
   blockedSounds: ReadonlySet<string> = EMPTY;
   private currentProfile!: User;
-  /** Ring buffer of the latest engagements (plays, likes, shares, comments, skips). */
-  readonly recent: RecentEngagement[] = [];
+  /**
+   * Ring buffer of the latest engagements (plays, likes, shares, comments, skips), three numbers each: vidx × 16 +
+   * event type, time, watch ratio. One Float64Array per user instead of 64 objects: ~1.5 KB instead of ~5 KB, which
+   * is ~350 MB per replica of the state at 100,000 users.
+   */
+  private recentRing: Float64Array | undefined;
+  private recentCount = 0;
   private recentNext = 0;
   /** Bumped by every new engagement, so summaries of `recent` know when to recompute. */
   recentVersion = 0;
@@ -52,22 +58,41 @@ export class UserState {
     this.blockedSounds = blocked && blocked.sounds.length > 0 ? new Set(blocked.sounds) : EMPTY;
   }
 
-  remember(engagement: RecentEngagement): void {
-    this.recentVersion++;
-    if (this.recent.length < RECENT_EVENTS_PER_USER) {
-      this.recent.push(engagement);
-    } else {
-      this.recent[this.recentNext] = engagement;
-      this.recentNext = (this.recentNext + 1) % RECENT_EVENTS_PER_USER;
+  /** The latest engagements (at most RECENT_EVENTS_PER_USER), as objects made on each call. */
+  get recent(): RecentEngagement[] {
+    const ring = this.recentRing;
+    const recent: RecentEngagement[] = [];
+    for (let i = 0; i < this.recentCount; i++) {
+      const key = ring![i * 3]!;
+      recent.push({ vidx: Math.floor(key / 16), type: EVENT_TYPES[key % 16]!, ts: ring![i * 3 + 1]!, watchRatio: ring![i * 3 + 2]! });
     }
+    return recent;
   }
 
-  /** The `age`-th latest engagement (0 = the latest), or undefined past the oldest kept. */
+  remember(engagement: RecentEngagement): void {
+    this.recentVersion++;
+    const ring = (this.recentRing ??= new Float64Array(RECENT_EVENTS_PER_USER * 3));
+    let slot: number;
+    if (this.recentCount < RECENT_EVENTS_PER_USER) {
+      slot = this.recentCount++;
+    } else {
+      slot = this.recentNext;
+      this.recentNext = (this.recentNext + 1) % RECENT_EVENTS_PER_USER;
+    }
+    ring[slot * 3] = engagement.vidx * 16 + EVENT_TYPES.indexOf(engagement.type);
+    ring[slot * 3 + 1] = engagement.ts;
+    ring[slot * 3 + 2] = engagement.watchRatio;
+  }
+
+  /** The `age`-th latest engagement (0 = the latest), or undefined past the oldest kept. Allocates one object. */
   recentAt(age: number): RecentEngagement | undefined {
-    const length = this.recent.length;
+    const length = this.recentCount;
     if (age < 0 || age >= length) return undefined;
-    // Until the buffer is full `recentNext` stays 0 and entries are in arrival order.
-    return this.recent[(this.recentNext - 1 - age + 2 * length) % length];
+    // Until the ring is full `recentNext` stays 0 and entries are in arrival order.
+    const slot = (this.recentNext - 1 - age + 2 * length) % length;
+    const ring = this.recentRing!;
+    const key = ring[slot * 3]!;
+    return { vidx: Math.floor(key / 16), type: EVENT_TYPES[key % 16]!, ts: ring[slot * 3 + 1]!, watchRatio: ring[slot * 3 + 2]! };
   }
 }
 

@@ -39,6 +39,11 @@ export class VideoCatalog {
   private readonly hashtagIndexOf = new Map<string, number>();
   /** Bumped on every change, so derived indexes (trending, recency) know when to rebuild. */
   version = 0;
+  /**
+   * One copy of each creator, sound, hashtag, language and region string: a million videos repeat a few thousand
+   * of them, and each parsed copy costs ~30 bytes in every replica of the state.
+   */
+  private readonly strings = new Map<string, string>();
 
   get size(): number {
     return this.videos.length;
@@ -62,7 +67,8 @@ export class VideoCatalog {
   }
 
   /** Adds or replaces a video; returns its index. */
-  put(video: Video): number {
+  put(parsed: Video): number {
+    const video = this.shareStrings(parsed);
     let index = this.indexOf.get(video.id);
     const creator = this.internCreator(video.creator);
     if (index === undefined) {
@@ -161,6 +167,23 @@ export class VideoCatalog {
     if (number === undefined) return;
     this.creatorIndexOf.delete(creator);
     this.creatorIds[number] = '';
+  }
+
+  private shareStrings(video: Video): Video {
+    const intern = (text: string): string => {
+      const shared = this.strings.get(text);
+      if (shared !== undefined) return shared;
+      this.strings.set(text, text);
+      return text;
+    };
+    return {
+      ...video,
+      creator: intern(video.creator),
+      hashtags: video.hashtags.map(intern),
+      sound: video.sound === undefined ? undefined : intern(video.sound),
+      language: intern(video.language),
+      region: intern(video.region),
+    };
   }
 
   private internCreator(creator: string): number {

@@ -6,6 +6,7 @@ import { CandidateSet } from './candidates.js';
 import { DiversityReRanker } from './diversity-reranker.js';
 import { EngagementScorer } from './engagement-scorer.js';
 import { SAFETY_FILTERS, creatorFilter, seenFilter, soundFilter } from './filters/filters.js';
+import { PreRanker } from './pre-ranker.js';
 import { ValueScorer } from './value-scorer.js';
 import { CoEngagementSource } from './sources/co-engagement-source.js';
 import { CatalogueSource } from './sources/catalogue-source.js';
@@ -37,6 +38,8 @@ export interface StagePlan {
    */
   backfill: CandidateSource[];
   filters: Filter[];
+  /** Cuts the filtered candidates to the algorithm's `preRankKeep` before the (costly) scorer. */
+  preRanker?: PreRanker;
   scorer: Scorer;
   reRanker: ReRanker;
 }
@@ -58,6 +61,7 @@ export const PERSONALIZED: StagePlan = {
   ],
   backfill: [catalogue],
   filters: [...SAFETY_FILTERS, seenFilter, creatorFilter, soundFilter],
+  preRanker: new PreRanker(BITS),
   scorer: valueScorer,
   reRanker,
 };
@@ -110,6 +114,7 @@ export class FeedPipeline {
       source.retrieve(pageRequest, candidates);
       kept += this.filter(plan.filters, request, candidates, before);
     }
+    plan.preRanker?.select(request, candidates);
     plan.scorer.score(request, candidates);
     let page = plan.reRanker.select(pageRequest, candidates);
     // The diversity rules are never relaxed, so enough candidates can still make a short page (e.g. most from one

@@ -37,7 +37,8 @@ export class FeedService {
 
   constructor(
     private readonly state: OnlineState,
-    private readonly store: Store,
+    /** Only records what was served: a feed worker hands it to the thread that owns the store. */
+    private readonly store: Pick<Store, 'recordServed'>,
     /** The active algorithm config, read per request so that a new version applies at once. */
     private readonly algorithm: () => AlgorithmConfig,
   ) {}
@@ -59,9 +60,10 @@ export class FeedService {
           ? this.ranked(NON_PERSONALIZED, request, cursor?.offset ?? 0, cursor)
           : this.ranked(PERSONALIZED, request, 0, cursor);
     if (page.items.length > 0) {
-      const served = page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now }));
-      for (const item of served) this.state.applyServed(item);
-      await this.store.recordServed(served);
+      // Seen at once, so this thread never repeats them; the sink stores the items and applies them to the state
+      // (exposure counts) once, in order, for every replica.
+      for (const item of page.items) user.seen.add(this.state.catalog.vidx(item.video.id)!);
+      await this.store.recordServed(page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now })));
     }
     return page;
   }

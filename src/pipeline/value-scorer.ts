@@ -27,7 +27,7 @@ const PHRASES: Record<Head, (p: number) => string> = {
  * Sources whose candidates get a published boost on top of the predicted value: a constant for followed accounts,
  * the rest scaled by the source's raw score (freshness draw, co-engagement strength, topic weight, newness).
  */
-const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoosts']; scaledByRaw: boolean }> = [
+export const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoosts']; scaledByRaw: boolean }> = [
   { source: 'following', scaledByRaw: false },
   { source: 'fresh', scaledByRaw: true },
   { source: 'coEngagement', scaledByRaw: true },

@@ -6,16 +6,25 @@ import { implicitUser, type User, type Video } from '../core/schemas.js';
 import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import { EventIngest } from '../ingest/event-ingest.js';
-import { FeedService } from '../pipeline/feed-service.js';
+import { FeedService, type FeedQuery } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
-import type { Store } from '../store/store.js';
+import type { ServedItem, Store } from '../store/store.js';
 import { auditAlgorithmVersions } from './algorithm-audit.js';
+import { FeedWorkerPool, type FeedArgs, type FeedMethod } from './feed-workers.js';
 import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
 import { AuditLog } from './audit-log.js';
 
 /** How often the online ranker is snapshotted to the store, and its unused ids expired. */
 const RANKER_SNAPSHOT_EVERY_MS = 5 * 60_000;
 const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
+
+export interface ServiceOptions {
+  /**
+   * Worker threads that serve feeds beside this thread, each with a replica of the online state (see
+   * feed-workers.ts); 0 serves every feed on this thread.
+   */
+  feedWorkers?: number;
+}
 
 export class ForyouService {
   readonly ingest: EventIngest;
@@ -32,15 +41,35 @@ export class ForyouService {
     readonly state: OnlineState,
     /** The active algorithm version: every feed request reads it, so a new version applies at once. */
     public algorithm: AlgorithmVersion,
+    /** When set, the users it owns get their feeds from its replicas, which replay every change of `state`. */
+    private readonly workers: FeedWorkerPool | undefined,
   ) {
     this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.audit = new AuditLog(store);
     this.ingest = new EventIngest(state, store);
-    this.feed = new FeedService(state, store, () => this.algorithm.config);
+    this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config);
+    if (workers) state.onChange = (change) => workers.record(change);
     this.timers.push(
       setInterval(() => void this.snapshotRanker().catch(() => undefined), RANKER_SNAPSHOT_EVERY_MS).unref(),
-      setInterval(() => state.learner?.ranker.expire(Date.now()), RANKER_EXPIRY_EVERY_MS).unref(),
+      setInterval(() => this.expireRanker(Date.now()), RANKER_EXPIRY_EVERY_MS).unref(),
     );
+  }
+
+  /** Worker threads serving feeds beside this one. */
+  get feedWorkers(): number {
+    return this.workers?.size ?? 0;
+  }
+
+  /** Expiry reads the clock: every replica expires at this thread's instant, so they stay identical. */
+  private expireRanker(now: number): void {
+    this.state.learner?.ranker.expire(now);
+    this.workers?.expireRanker(now);
+  }
+
+  /** Stores served items, then applies them through the state, so that the feed workers' replicas see them too. */
+  private async recordServed(items: ServedItem[]): Promise<void> {
+    await this.store.recordServed(items);
+    for (const item of items) this.state.applyServed(item);
   }
 
   /**
@@ -55,17 +84,44 @@ export class ForyouService {
     return version;
   }
 
-  static async open(location: string): Promise<ForyouService> {
+  static async open(location: string, options: ServiceOptions = {}): Promise<ForyouService> {
     const store = openStore(location);
+    let workers: Promise<FeedWorkerPool> | undefined;
     try {
       const algorithm = await activeAlgorithm(store);
       await auditAlgorithmVersions(store, new AuditLog(store));
-      const state = await OnlineState.rebuild(store, algorithm.config);
-      return new ForyouService(store, state, algorithm);
+      const count = options.feedWorkers ?? 0;
+      // The workers rebuild their replicas while this thread rebuilds its own.
+      workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count) : undefined;
+      workers?.catch(() => undefined);
+      const state = await rebuildThroughScan(location, store, algorithm);
+      return new ForyouService(store, state, algorithm, await workers);
     } catch (error) {
+      await workers?.then((pool) => pool.close()).catch(() => undefined);
       await store.close();
       throw error;
     }
+  }
+
+  /** The user's next feed page, as the JSON text of the response. */
+  async feedPage(userId: string, query: FeedQuery, now = Date.now()): Promise<string> {
+    return this.callFeed(userId, 'page', [query, now], now);
+  }
+
+  /**
+   * Runs a FeedService method for a user (created if new) on the thread that owns the user — a feed worker or
+   * this one — stores and replicates what it served, and returns its result as JSON text.
+   */
+  async callFeed<M extends FeedMethod>(userId: string, method: M, args: FeedArgs<M>, now = Date.now()): Promise<string> {
+    const user = await this.userForFeed(userId, now);
+    const worker = this.workers?.ownerOf(userId);
+    if (worker === undefined) {
+      const run = this.feed[method] as (...args: unknown[]) => unknown;
+      return JSON.stringify(await run.call(this.feed, user, ...args));
+    }
+    const { json, served } = await this.workers!.call(worker, userId, method, args);
+    if (served.length > 0) await this.recordServed(served);
+    return json;
   }
 
   /** Publishes a new algorithm version and makes it active. */
@@ -75,6 +131,7 @@ export class ForyouService {
     const audited = this.algorithmAudit.then(() => auditAlgorithmVersions(this.store, this.audit));
     this.algorithmAudit = audited.catch(() => 0);
     await audited;
+    this.workers?.setAlgorithm(this.algorithm.config);
     return this.algorithm;
   }
 
@@ -97,6 +154,22 @@ export class ForyouService {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.snapshotRanker();
+    await this.workers?.close();
     await this.store.close();
+  }
+}
+
+/**
+ * Rebuilds the state through a second connection with a small page cache: the scan reads the whole file once, and
+ * pages it pulled into the serving connection's large cache (sized for appends) would stay resident — ~250 MB at
+ * 10M events. An in-memory database has no second connection to open.
+ */
+async function rebuildThroughScan(location: string, store: Store, algorithm: AlgorithmVersion): Promise<OnlineState> {
+  if (location === ':memory:') return OnlineState.rebuild(store, algorithm.config);
+  const scan = openStore(location, { cacheMb: 8 });
+  try {
+    return await OnlineState.rebuild(scan, algorithm.config);
+  } finally {
+    await scan.close();
   }
 }

@@ -8,7 +8,7 @@ let alice: string;
 let bob: string;
 
 beforeAll(async () => {
-  server = await startServer(undefined, { rateLimits: { user: 5, anonymous: 3 } });
+  server = await startServer(undefined, {}, { rateLimits: { user: 5, anonymous: 3 } });
   const keys = new ApiKeys(server.service.store);
   alice = (await keys.create('user', 'alice')).key;
   bob = (await keys.create('user', 'bob')).key;

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { join } from 'node:path';
 import { buildServer, type ServerOptions } from '../../src/api/server.js';
 import { ApiKeys } from '../../src/auth/api-keys.js';
-import { ForyouService } from '../../src/service/foryou-service.js';
+import { ForyouService, type ServiceOptions } from '../../src/service/foryou-service.js';
 import { makeTempDir } from './temp-dir.js';
 
 /** Keys every test server accepts (as `foryou serve` accepts $FORYOU_SERVICE_KEY and $FORYOU_ADMIN_KEY). */
@@ -22,10 +22,14 @@ export interface RunningServer {
   dispose(): Promise<void>;
 }
 
-export async function startServer(dbPath?: string, options: Omit<ServerOptions, 'keys'> = {}): Promise<RunningServer> {
+export async function startServer(
+  dbPath?: string,
+  serviceOptions: ServiceOptions = {},
+  options: Omit<ServerOptions, 'keys'> = {},
+): Promise<RunningServer> {
   const temp = dbPath ? undefined : makeTempDir();
   const path = dbPath ?? join(temp!.dir, 'foryou.db');
-  const service = await ForyouService.open(path);
+  const service = await ForyouService.open(path, serviceOptions);
   const app = await buildServer(service, { ...options, keys: new ApiKeys(service.store, { staticKeys: TEST_STATIC_KEYS }) });
   const address = await app.listen({ port: 0, host: '127.0.0.1' });
   let stopped = false;

@@ -21,14 +21,15 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       },
       config: { access: ACCESS.serviceOrSelf('user') },
     },
-    async (request) => {
+    async (request, reply) => {
       // A cursor comes from an earlier page, and a first page creates the user: with none, the cursor is not ours,
       // and refusing it before userForFeed keeps a refused request from creating the user.
       if (request.query.cursor !== undefined && !service.state.users.get(request.params.user)) {
         throw new InputError('invalid cursor', [{ field: 'cursor', message: 'no page was served to this user before' }]);
       }
-      const user = await service.userForFeed(request.params.user);
-      return service.feed.page(user, request.query);
+      // Already JSON text: computed (and serialised) by the user's feed worker when there are workers.
+      const json = await service.feedPage(request.params.user, request.query);
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 
@@ -48,7 +49,7 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       },
       config: { access: ACCESS.serviceOrSelf('user') },
     },
-    async (request) => {
+    async (request, reply) => {
       const { user: userId, video } = request.params;
       const user = service.state.users.get(userId);
       // 404s name the path parameter; an explanation never creates the user as a feed request would.
@@ -57,7 +58,9 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       if (vidx === undefined) {
         throw new InputError(`unknown video "${video}"`, [{ field: 'video', message: 'no such video' }], 404);
       }
-      return service.feed.explain(user, vidx, request.query);
+      // On the thread that owns the user, like their feed: its replica holds their seen set and recent history.
+      const json = await service.callFeed(userId, 'explain', [vidx, request.query]);
+      return reply.type('application/json; charset=utf-8').send(json);
     },
   );
 }

@@ -8,5 +8,6 @@ export function registerHealthRoutes(app: FastifyInstance, service: ForyouServic
     store: service.store.kind,
     videos: service.state.catalog.size,
     users: service.state.users.size,
+    feedWorkers: service.feedWorkers,
   }));
 }

@@ -189,7 +189,11 @@ export class SqliteStore implements Store {
   private servedTimer: NodeJS.Timeout | undefined;
   private insertEventsMany: Database.Statement<unknown[]> | undefined;
 
-  constructor(readonly path: string) {
+  /** `cacheMb`: the page cache; a connection that only scans (a feed worker's rebuild) needs little. */
+  constructor(
+    readonly path: string,
+    options: { cacheMb?: number } = {},
+  ) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
     this.db.pragma('journal_mode = WAL');
@@ -197,7 +201,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = FULL');
     this.db.pragma('busy_timeout = 10000');
     // A large page cache and fewer, larger checkpoints keep bulk appends fast (measured: ~1.5× on 1M events).
-    this.db.pragma('cache_size = -262144');
+    this.db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 256) * 1024)}`);
     this.db.pragma('wal_autocheckpoint = 10000');
     // Deleted rows are overwritten with zeros, not left in free pages: an erased user must be gone from the file.
     this.db.pragma('secure_delete = ON');

@@ -1,0 +1,82 @@
+/**
+ * A feed worker thread (see feed-workers.ts): rebuilds its own OnlineState replica from the store, then replays the
+ * main thread's changes and runs the feed calls routed to it. It never writes the store: what it serves goes back
+ * to the main thread with the answer.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { OnlineState } from '../features/online-state.js';
+import { FeedService } from '../pipeline/feed-service.js';
+import { openStore } from '../store/open-store.js';
+import type { ServedItem } from '../store/store.js';
+import { describeError, type FromWorker, type ToWorker, type WorkerData } from './feed-workers.js';
+
+const port = parentPort!;
+const { location, algorithm } = workerData as WorkerData;
+
+function send(message: FromWorker): void {
+  port.postMessage(message);
+}
+
+try {
+  // Only scanned once, in order: a small page cache, not the 256 MB that speeds up appends (and stays resident).
+  const store = openStore(location, { cacheMb: 8 });
+  let state: OnlineState;
+  try {
+    state = await OnlineState.rebuild(store, algorithm);
+  } finally {
+    await store.close();
+  }
+  let config = algorithm;
+  /** Items served per user by calls still running; taken by the call when it answers. */
+  const served = new Map<string, ServedItem[]>();
+  const feed = new FeedService(
+    state,
+    {
+      recordServed: async (items) => {
+        for (const item of items) {
+          const list = served.get(item.user);
+          if (list) list.push(item);
+          else served.set(item.user, [item]);
+        }
+      },
+    },
+    () => config,
+  );
+
+  port.on('message', (message: ToWorker) => {
+    switch (message.kind) {
+      case 'changes':
+        for (const change of message.changes) state.applyChange(change);
+        return;
+      case 'algorithm':
+        config = message.config;
+        return;
+      case 'expireRanker':
+        state.learner?.ranker.expire(message.now);
+        return;
+      case 'call':
+        void run(message);
+        return;
+    }
+  });
+
+  async function run(message: Extract<ToWorker, { kind: 'call' }>): Promise<void> {
+    try {
+      const user = state.users.get(message.user);
+      // The main thread creates (and replicates) the user before routing a call, so a missing one is a bug.
+      if (!user) throw new Error(`user "${message.user}" is not in this replica`);
+      const method = feed[message.method] as (...args: unknown[]) => unknown;
+      const result = await method.call(feed, user, ...message.args);
+      const items = served.get(message.user) ?? [];
+      served.delete(message.user);
+      send({ kind: 'result', id: message.id, json: JSON.stringify(result), served: items });
+    } catch (error) {
+      served.delete(message.user);
+      send({ kind: 'error', id: message.id, error: describeError(error) });
+    }
+  }
+
+  send({ kind: 'ready' });
+} catch (error) {
+  send({ kind: 'failed', error: describeError(error) });
+}
