@@ -10,7 +10,7 @@ import { topicMatchIn } from '../features/ranker-features.js';
 import { topicProfile, type TopicProfile } from '../features/topic-profile.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import type { SourceBits } from './source-reasons.js';
-import { BOOSTED_SOURCES } from './value-scorer.js';
+import { sourceBoost } from './value-scorer.js';
 import type { FeedRequest } from './stages.js';
 
 /** Weight of the user's topic match (0–1) in the estimate: as much as a sure finish and a likely like. */
@@ -96,14 +96,7 @@ export class PreRanker {
       w.finish * ((engagement.finishes[vidx]! + 1) / (plays + 4)) +
       w.like * engagement.likeRate(vidx);
     value += TOPIC_MATCH_WEIGHT * topicMatchIn(profile, catalog.videos[vidx]!.hashtags);
-    const mask = candidates.sourceMask[slot]!;
-    for (let b = 0; b < BOOSTED_SOURCES.length; b++) {
-      const { source, scaledByRaw } = BOOSTED_SOURCES[b]!;
-      const bit = this.bits[source];
-      if ((mask & (1 << bit)) === 0) continue;
-      value += boosts[source] * (scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1);
-    }
-    return value;
+    return value + sourceBoost(candidates, slot, this.bits, boosts);
   }
 }
 

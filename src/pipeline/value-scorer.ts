@@ -27,13 +27,31 @@ const PHRASES: Record<Head, (p: number) => string> = {
  * Sources whose candidates get a published boost on top of the predicted value: a constant for followed accounts,
  * the rest scaled by the source's raw score (freshness draw, co-engagement strength, topic weight, newness).
  */
-export const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoosts']; scaledByRaw: boolean }> = [
+const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoosts']; scaledByRaw: boolean }> = [
   { source: 'following', scaledByRaw: false },
   { source: 'fresh', scaledByRaw: true },
   { source: 'coEngagement', scaledByRaw: true },
   { source: 'topic', scaledByRaw: true },
   { source: 'onboarding', scaledByRaw: true },
 ];
+
+/** The sum of the published boosts of the sources that proposed the candidate in `slot`. */
+export function sourceBoost(
+  candidates: CandidateSet,
+  slot: number,
+  bits: SourceBits,
+  boosts: AlgorithmConfig['sourceBoosts'],
+): number {
+  const mask = candidates.sourceMask[slot]!;
+  let boost = 0;
+  for (let b = 0; b < BOOSTED_SOURCES.length; b++) {
+    const { source, scaledByRaw } = BOOSTED_SOURCES[b]!;
+    const bit = bits[source];
+    if ((mask & (1 << bit)) === 0) continue;
+    boost += boosts[source] * (scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1);
+  }
+  return boost;
+}
 
 export class ValueScorer implements Scorer {
   readonly name = 'value-scorer';
@@ -62,13 +80,7 @@ export class ValueScorer implements Scorer {
         value += this.weights[k]! * this.predictions[k]!;
         this.lastPredictions[slot * HEAD_COUNT + k] = this.predictions[k]!;
       }
-      const mask = candidates.sourceMask[slot]!;
-      for (let b = 0; b < BOOSTED_SOURCES.length; b++) {
-        const { source, scaledByRaw } = BOOSTED_SOURCES[b]!;
-        const bit = this.bits[source];
-        if ((mask & (1 << bit)) === 0) continue;
-        value += boosts[source] * (scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1);
-      }
+      value += sourceBoost(candidates, slot, this.bits, boosts);
       candidates.score[slot] = value;
     }
   }
