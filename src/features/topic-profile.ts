@@ -21,17 +21,25 @@ const profiles = new WeakMap<UserState, TopicProfile>();
 export function topicProfile(state: OnlineState, user: UserState): TopicProfile {
   let profile = profiles.get(user);
   if (profile && profile.version === user.recentVersion) return profile;
-  const counts = new Map<string, number>();
-  const soundCounts = new Map<string, number>();
+  // Recomputed after every engagement of the user (the ranker reads it for each event it learns): the maps are
+  // reused and the ring read in place, so the recomputation allocates nothing per engagement.
+  if (profile) {
+    profile.counts.clear();
+    profile.soundCounts.clear();
+  } else {
+    profile = { version: 0, counts: new Map(), soundCounts: new Map(), positives: 0 };
+    profiles.set(user, profile);
+  }
+  const { counts, soundCounts } = profile;
   let positives = 0;
-  for (const recent of user.recent) {
-    if (!isPositiveEngagement(recent.type, recent.watchRatio)) continue;
+  for (let slot = 0; slot < user.recentLength; slot++) {
+    if (!isPositiveEngagement(user.recentTypeAt(slot), user.recentWatchRatioAt(slot))) continue;
     positives++;
-    const video = state.catalog.videos[recent.vidx]!;
+    const video = state.catalog.videos[user.recentVidxAt(slot)]!;
     for (const tag of video.hashtags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
     if (video.sound !== undefined) soundCounts.set(video.sound, (soundCounts.get(video.sound) ?? 0) + 1);
   }
-  profile = { version: user.recentVersion, counts, soundCounts, positives };
-  profiles.set(user, profile);
+  profile.version = user.recentVersion;
+  profile.positives = positives;
   return profile;
 }

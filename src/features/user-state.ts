@@ -69,6 +69,24 @@ export class UserState {
     return recent;
   }
 
+  /** How many engagements are kept (at most RECENT_EVENTS_PER_USER). */
+  get recentLength(): number {
+    return this.recentCount;
+  }
+
+  /** The kept engagement in ring slot `slot` (0 ≤ slot < recentLength, in no particular order), read without allocating. */
+  recentVidxAt(slot: number): number {
+    return Math.floor(this.recentRing![slot * 3]! / 16);
+  }
+
+  recentTypeAt(slot: number): EventType {
+    return EVENT_TYPES[this.recentRing![slot * 3]! % 16]!;
+  }
+
+  recentWatchRatioAt(slot: number): number {
+    return this.recentRing![slot * 3 + 2]!;
+  }
+
   remember(engagement: RecentEngagement): void {
     this.recentVersion++;
     const ring = (this.recentRing ??= new Float64Array(RECENT_EVENTS_PER_USER * 3));

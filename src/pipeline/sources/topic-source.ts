@@ -19,24 +19,25 @@ export interface TopicKey {
 }
 
 /** The user's strongest keys, strongest first; cached until the user engages again. */
-const plans = new WeakMap<TopicProfile, TopicKey[]>();
+const plans = new WeakMap<TopicProfile, { version: number; keys: TopicKey[] }>();
 
 export function userTopicKeys(request: FeedRequest): TopicKey[] {
   const profile = topicProfile(request.state, request.user);
-  let plan = plans.get(profile);
-  if (plan) return plan;
+  const cached = plans.get(profile);
+  // The profile object is reused as the user engages: its version says whether the plan still holds.
+  if (cached && cached.version === profile.version) return cached.keys;
   const { topics, catalog } = request.state;
   const weigh = (kind: TopicKeyKind, key: string, count: number): TopicKey => {
     const videos = topics.list(kind, key)?.videos ?? 0;
     return { kind, key, count, weight: count * Math.log(1 + catalog.size / (1 + videos)) };
   };
-  plan = [
+  const plan = [
     ...[...profile.counts].map(([key, count]) => weigh('hashtag', key, count)),
     ...[...profile.soundCounts].map(([key, count]) => weigh('sound', key, count)),
   ]
     .sort((a, b) => b.weight - a.weight || a.key.localeCompare(b.key))
     .slice(0, TOPIC_KEYS);
-  plans.set(profile, plan);
+  plans.set(profile, { version: profile.version, keys: plan });
   return plan;
 }
 
