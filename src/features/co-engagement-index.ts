@@ -66,16 +66,17 @@ export class CoEngagementIndex {
     const seeds = this.pairScratch;
     let count = 0;
     for (let age = 0; count < seeds.length; age++) {
-      const recent = user.recentAt(age);
-      if (recent === undefined) break;
-      if (!isPositiveEngagement(recent.type, recent.watchRatio)) continue;
+      const slot = user.recentSlot(age);
+      if (slot < 0) break;
+      if (!isPositiveEngagement(user.recentTypeAt(slot), user.recentWatchRatioAt(slot))) continue;
       // Client timestamps may arrive out of order, so an old one is skipped rather than ending the walk.
-      if (Math.abs(ts - recent.ts) > CO_ENGAGEMENT_WINDOW_MS) continue;
+      if (Math.abs(ts - user.recentTsAt(slot)) > CO_ENGAGEMENT_WINDOW_MS) continue;
+      const seed = user.recentVidxAt(slot);
       // A finish then a like of the same video is one co-engagement, not two.
-      if (recent.vidx === vidx) return;
+      if (seed === vidx) return;
       let duplicate = false;
-      for (let i = 0; i < count; i++) if (seeds[i] === recent.vidx) duplicate = true;
-      if (!duplicate) seeds[count++] = recent.vidx;
+      for (let i = 0; i < count; i++) if (seeds[i] === seed) duplicate = true;
+      if (!duplicate) seeds[count++] = seed;
     }
     for (let i = 0; i < count; i++) {
       this.add(seeds[i]!, vidx, 1);

@@ -104,8 +104,11 @@ export class OnlineState implements CatalogLookup {
     if (factors) this.learner.ranker.warmStart(factors, Date.now());
   }
 
-  /** Saves the ranker with the log position it has learned up to, and the video vector index read from it. */
-  async snapshotRanker(store: Store): Promise<number | undefined> {
+  /**
+   * Saves the ranker with the log position it has learned up to, and the video vector index read from it, and
+   * deletes the older snapshots of both. Returns the ranker snapshot's version and how many older ones were deleted.
+   */
+  async snapshotRanker(store: Store): Promise<{ version: number; pruned: number } | undefined> {
     if (!this.learner) return undefined;
     const version = await store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
       seq: this.learner.lastSeq,
@@ -113,9 +116,9 @@ export class OnlineState implements CatalogLookup {
     });
     const indexVersion = await this.videoVectors?.save(store, this.learner.lastSeq);
     // Only the latest of each is ever restored; older ones (hundreds of MB at a million videos) would pile up.
-    await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, version);
+    const pruned = await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, version);
     if (indexVersion !== undefined) await store.deleteModelSnapshots(VIDEO_VECTOR_SNAPSHOT_NAME, indexVersion);
-    return version;
+    return { version, pruned };
   }
 
   creatorOfVideo(videoId: string): string | undefined {

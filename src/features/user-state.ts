@@ -60,11 +60,14 @@ export class UserState {
 
   /** The latest engagements (at most RECENT_EVENTS_PER_USER), as objects made on each call. */
   get recent(): RecentEngagement[] {
-    const ring = this.recentRing;
     const recent: RecentEngagement[] = [];
-    for (let i = 0; i < this.recentCount; i++) {
-      const key = ring![i * 3]!;
-      recent.push({ vidx: Math.floor(key / 16), type: EVENT_TYPES[key % 16]!, ts: ring![i * 3 + 1]!, watchRatio: ring![i * 3 + 2]! });
+    for (let slot = 0; slot < this.recentCount; slot++) {
+      recent.push({
+        vidx: this.recentVidxAt(slot),
+        type: this.recentTypeAt(slot),
+        ts: this.recentTsAt(slot),
+        watchRatio: this.recentWatchRatioAt(slot),
+      });
     }
     return recent;
   }
@@ -74,13 +77,20 @@ export class UserState {
     return this.recentCount;
   }
 
-  /** The kept engagement in ring slot `slot` (0 ≤ slot < recentLength, in no particular order), read without allocating. */
+  /**
+   * The kept engagement in ring slot `slot` (0 ≤ slot < recentLength; `recentSlot` orders them by age), read without
+   * allocating: hot paths walk the history once per event.
+   */
   recentVidxAt(slot: number): number {
     return Math.floor(this.recentRing![slot * 3]! / 16);
   }
 
   recentTypeAt(slot: number): EventType {
     return EVENT_TYPES[this.recentRing![slot * 3]! % 16]!;
+  }
+
+  recentTsAt(slot: number): number {
+    return this.recentRing![slot * 3 + 1]!;
   }
 
   recentWatchRatioAt(slot: number): number {
@@ -102,15 +112,12 @@ export class UserState {
     ring[slot * 3 + 2] = engagement.watchRatio;
   }
 
-  /** The `age`-th latest engagement (0 = the latest), or undefined past the oldest kept. Allocates one object. */
-  recentAt(age: number): RecentEngagement | undefined {
+  /** The ring slot of the `age`-th latest engagement (0 = the latest), or -1 past the oldest kept. */
+  recentSlot(age: number): number {
     const length = this.recentCount;
-    if (age < 0 || age >= length) return undefined;
+    if (age < 0 || age >= length) return -1;
     // Until the ring is full `recentNext` stays 0 and entries are in arrival order.
-    const slot = (this.recentNext - 1 - age + 2 * length) % length;
-    const ring = this.recentRing!;
-    const key = ring[slot * 3]!;
-    return { vidx: Math.floor(key / 16), type: EVENT_TYPES[key % 16]!, ts: ring[slot * 3 + 1]!, watchRatio: ring[slot * 3 + 2]! };
+    return (this.recentNext - 1 - age + 2 * length) % length;
   }
 }
 

@@ -74,14 +74,14 @@ export class ForyouService {
 
   /**
    * Saves the online ranker unless nothing was learned since the last snapshot (`force`: save anyway, as after an
-   * erasure). Returns the saved snapshot's version.
+   * erasure). Returns the saved snapshot's version and how many older snapshots it replaced.
    */
-  async snapshotRanker(options: { force?: boolean } = {}): Promise<number | undefined> {
+  async snapshotRanker(options: { force?: boolean } = {}): Promise<{ version: number; pruned: number } | undefined> {
     const seq = this.state.learner?.lastSeq ?? -1;
     if (seq === this.lastSnapshotSeq && !options.force) return undefined;
-    const version = await this.state.snapshotRanker(this.store);
+    const saved = await this.state.snapshotRanker(this.store);
     this.lastSnapshotSeq = seq;
-    return version;
+    return saved;
   }
 
   static async open(location: string, options: ServiceOptions = {}): Promise<ForyouService> {

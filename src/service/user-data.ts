@@ -62,7 +62,7 @@ export async function exportUser(service: ForyouService, id: string, actor: stri
       userVector: ranker ? ranker.tables.users.describe(id) : null,
       creatorVector: ranker ? ranker.tables.creators.describe(id) : null,
       seenVideos: user?.seen.size ?? 0,
-      recentEngagementsKept: user?.recent.length ?? 0,
+      recentEngagementsKept: user?.recentLength ?? 0,
     },
   };
   await service.audit.append('user.exported', actor, { events: events.length }, await service.audit.pseudonym(id), now);
@@ -83,8 +83,8 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   const subject = await service.audit.pseudonym(id);
   const erased = await store.eraseUser(id);
   state.eraseUser(id);
-  const rankerVersion = await service.snapshotRanker({ force: true });
-  const rankerSnapshots = await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, rankerVersion);
+  // A fresh snapshot without the user; saving it deletes the older ones, which held the user's vector.
+  const rankerSnapshots = (await service.snapshotRanker({ force: true }))?.pruned ?? 0;
   let batchSnapshots = 0;
   // The ranker and ANN snapshots just taken no longer hold the user (older ones were pruned); batch models do.
   const kept = new Set([RANKER_SNAPSHOT_NAME, VIDEO_VECTOR_SNAPSHOT_NAME]);

@@ -20,13 +20,14 @@ export class CoEngagementSeeds {
   collect(user: UserState): number {
     this.size = 0;
     for (let age = 0; this.size < CO_ENGAGEMENT_SEEDS; age++) {
-      const recent = user.recentAt(age);
-      if (recent === undefined) break;
-      if (!isPositiveEngagement(recent.type, recent.watchRatio)) continue;
+      const slot = user.recentSlot(age);
+      if (slot < 0) break;
+      if (!isPositiveEngagement(user.recentTypeAt(slot), user.recentWatchRatioAt(slot))) continue;
+      const seed = user.recentVidxAt(slot);
       let duplicate = false;
-      for (let i = 0; i < this.size; i++) if (this.vidx[i] === recent.vidx) duplicate = true;
+      for (let i = 0; i < this.size; i++) if (this.vidx[i] === seed) duplicate = true;
       if (duplicate) continue;
-      this.vidx[this.size] = recent.vidx;
+      this.vidx[this.size] = seed;
       this.weight[this.size] = Math.pow(SEED_DECAY, this.size);
       this.size++;
     }
