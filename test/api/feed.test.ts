@@ -57,7 +57,13 @@ describe('GET /v1/feed/:user', () => {
     let previousCreator: string | undefined;
     for (let pageNumber = 0; pageNumber < 100; pageNumber++) {
       const page: FeedBody = await feed('pager', `n=10${cursor ? `&cursor=${cursor}` : ''}`);
-      if (page.items.length === 0) break;
+      if (page.items.length === 0) {
+        // A cursor chain can end early: the in-a-row rules hold across pages, so when all that is left is the
+        // creator just shown, the chain stops. The client then starts afresh, as the next session would.
+        if (cursor === null) break;
+        cursor = null;
+        continue;
+      }
       for (const item of page.items) {
         expect(seen.has(item.video.id)).toBe(false);
         seen.add(item.video.id);
