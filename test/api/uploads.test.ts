@@ -185,6 +185,19 @@ describe('POST /v1/users/:id/videos', () => {
   });
 });
 
+describe('PUT /v1/videos/:id with media URLs', () => {
+  it('stores an operator\'s CDN URLs and refuses URLs a page must not load (javascript:, data:)', async () => {
+    const put = (mediaUrl: string) => putJson(`${server.url}/v1/videos/cdn1`, { creator: 'op', durationMs: 5000, mediaUrl, thumbnailUrl: 'https://cdn.example/t/1.jpg' });
+    expect((await put('https://cdn.example/v/1.mp4')).status).toBe(201);
+    expect(await server.service.store.getVideo('cdn1')).toMatchObject({ mediaUrl: 'https://cdn.example/v/1.mp4', thumbnailUrl: 'https://cdn.example/t/1.jpg' });
+    for (const bad of ['javascript:alert(1)', 'data:video/mp4;base64,AAAA', '//evil.example/x.mp4']) {
+      const response = await put(bad);
+      expect(response.status).toBe(400);
+      expect((await response.json()).problems[0].field).toBe('mediaUrl');
+    }
+  });
+});
+
 describe('the upload size limit', () => {
   it('answers 413 naming `file` over the configured limit, keeping nothing', async () => {
     const small = await startServer(undefined, {}, { maxUploadBytes: 10_000 });
