@@ -76,6 +76,6 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerAuditRoutes(app, service);
   registerTransparencyRoutes(app, service);
   registerUserDataRoutes(app, service);
-  registerWebApp(app, options.demoUser, options.demoUserKey);
+  await registerWebApp(app, options.demoUser, options.demoUserKey);
   return app;
 }

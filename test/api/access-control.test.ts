@@ -12,7 +12,7 @@ import { startServer, TEST_ADMIN_KEY, TEST_SERVICE_KEY, type RunningServer } fro
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** The only routes anyone may call without a key. */
-const PUBLIC_URLS = [/^\/$/, /^\/healthz$/, /^\/docs(\/.*)?$/, /^\/v1\/transparency$/];
+const PUBLIC_URLS = [/^\/(following|upload|settings|creator\/:creator)?$/, /^\/assets\/\*$/, /^\/healthz$/, /^\/docs(\/.*)?$/, /^\/v1\/transparency$/];
 
 let server: RunningServer;
 const staffKeys: Record<StaffRole, string> = { admin: TEST_ADMIN_KEY, service: TEST_SERVICE_KEY, auditor: '' };
