@@ -146,7 +146,10 @@ export function FeedView({ mode, onServedMode }: { mode: FeedMode | undefined; o
             </section>
           );
         })}
-        <FeedEnd loading={feed.loading} ended={feed.ended} error={feed.error} empty={items.length === 0} onRetry={loadMore} mode={mode} />
+        {/* Only once nothing more is coming: a snapped-to slide after the items would stay snapped as pages arrive. */}
+        {(items.length === 0 || feed.ended || feed.error) && (
+          <FeedEnd loading={feed.loading} ended={feed.ended} error={feed.error} empty={items.length === 0} onRetry={loadMore} mode={mode} />
+        )}
       </div>
       {explaining && (
         <ExplainSheet video={explaining} mode={feed.mode} api={api} onClose={() => setExplaining(null)} />
