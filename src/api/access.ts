@@ -8,8 +8,11 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ApiKeys, Principal, StaffRole } from '../auth/api-keys.js';
 import { InputError } from '../core/errors.js';
 
-/** Open to anyone, or to keys of the listed roles and, when `ownUserParam` names a path parameter, that user's key. */
-export type RouteAccess = { public: true } | { roles: readonly StaffRole[]; ownUserParam?: string };
+/**
+ * Open to anyone, or to keys of the listed roles and, when `ownUserParam` names a path parameter, that user's key;
+ * `anyUser`: every user's key too (public-facing reads any signed-in user may make, e.g. a creator's videos).
+ */
+export type RouteAccess = { public: true } | { roles: readonly StaffRole[]; ownUserParam?: string; anyUser?: true };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -36,6 +39,8 @@ export const ACCESS = {
   service: allow(['service', 'admin']),
   /** Like `service`, and the user the path names with their own key. */
   serviceOrSelf: (userParam: string) => allow(['service', 'admin'], userParam),
+  /** Any valid key: every staff role and every user's own key (what a signed-in app may read about others). */
+  anyKey: { roles: ['admin', 'service', 'auditor'], anyUser: true } as RouteAccess,
   /** Reading the algorithm's versions. */
   algorithmReader: allow(['auditor', 'admin', 'service']),
   /** Reading the audit trail. */
@@ -44,8 +49,11 @@ export const ACCESS = {
   admin: allow(['admin']),
 } as const;
 
-/** Routes added by plugins (the API docs) are public by their prefix; they cannot carry a declaration. */
-const PUBLIC_PLUGIN_PREFIXES = ['/docs'];
+/**
+ * Routes added by plugins (the API docs; the media files, which players and <img> tags load without headers) are
+ * public by their prefix; they cannot carry a declaration.
+ */
+const PUBLIC_PLUGIN_PREFIXES = ['/docs', '/media'];
 
 export interface DeclaredRoute {
   method: string;
@@ -124,6 +132,7 @@ export const SECURITY_SCHEME = 'apiKey';
 
 export function describeAccess(access: RouteAccess): string {
   if ('public' in access) return 'Access: public, no key needed.';
+  if (access.anyUser) return `Access: any valid key (${access.roles.join(', ')} or any user's).`;
   const self = access.ownUserParam === undefined ? '' : `, or the key of the user named by \`${access.ownUserParam}\``;
   return `Access: ${access.roles.join(' or ')} keys${self}.`;
 }
@@ -140,6 +149,7 @@ function authorize(request: FastifyRequest, reply: FastifyReply): void {
     throw new AccessError(401, 'authentication required', 'send the header "Authorization: Bearer KEY"');
   }
   if (principal.role === 'user') {
+    if (access.anyUser) return;
     if (access.ownUserParam === undefined) {
       throw new AccessError(403, 'forbidden', `user keys may not use this route; it needs a key of role ${access.roles.join(' or ')}`);
     }

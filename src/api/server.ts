@@ -15,7 +15,10 @@ import { registerCatalogRoutes } from './routes/catalog-routes.js';
 import { registerEventRoutes } from './routes/event-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
+import { registerMediaRoutes } from './routes/media-routes.js';
 import { registerTransparencyRoutes } from './routes/transparency-routes.js';
+import { DEFAULT_MAX_UPLOAD_BYTES, registerUploadRoutes } from './routes/upload-routes.js';
+import { registerUserControlRoutes } from './routes/user-control-routes.js';
 import { registerUserDataRoutes } from './routes/user-data-routes.js';
 import { registerWebApp } from './routes/web-routes.js';
 
@@ -32,6 +35,8 @@ export interface ServerOptions {
   keys?: ApiKeys;
   /** Requests per minute by caller class; classes not given keep their default. */
   rateLimits?: Partial<RateLimits>;
+  /** The largest video file an upload may carry, in bytes (default 200 MiB). */
+  maxUploadBytes?: number;
 }
 
 export async function buildServer(service: ForyouService, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -76,6 +81,9 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerAuditRoutes(app, service);
   registerTransparencyRoutes(app, service);
   registerUserDataRoutes(app, service);
+  registerUserControlRoutes(app, service);
+  await registerUploadRoutes(app, service, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
+  await registerMediaRoutes(app, service.media);
   await registerWebApp(app, options.demoUser, options.demoUserKey);
   return app;
 }

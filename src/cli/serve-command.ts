@@ -7,7 +7,7 @@ import { issueDemoKeys } from '../service/demo-keys.js';
 import { auditKeyChanges } from '../service/key-audit.js';
 import { defaultFeedWorkers } from '../service/feed-workers.js';
 import { ForyouService } from '../service/foryou-service.js';
-import { nonNegativeInteger, port as parsePort } from './option-parsers.js';
+import { nonNegativeInteger, port as parsePort, positiveInteger } from './option-parsers.js';
 
 interface ServeOptions {
   port?: string;
@@ -17,6 +17,7 @@ interface ServeOptions {
   log?: boolean;
   rateLimit?: RateLimits;
   feedWorkers: number;
+  maxUploadMb: number;
 }
 
 function rateLimitsOption(text: string): RateLimits {
@@ -47,6 +48,7 @@ export function registerServe(program: Command): void {
       nonNegativeInteger,
       defaultFeedWorkers(),
     )
+    .option('--max-upload-mb <n>', 'the largest video file an upload may carry, in MiB', positiveInteger, 200)
     .action(async (options: ServeOptions) => {
       let port: number;
       try {
@@ -68,6 +70,7 @@ export function registerServe(program: Command): void {
         demoUserKey: demoKeys?.user,
         keys,
         rateLimits: options.rateLimit,
+        maxUploadBytes: options.maxUploadMb * 1024 * 1024,
       });
       const shutdown = async () => {
         await app.close();

@@ -31,6 +31,15 @@ const RegionSchema = z.string().min(2).max(16);
 /** The region of a user or video whose region nobody told us. */
 export const UNKNOWN_REGION = 'ZZ';
 
+/**
+ * A URL clients load media from: absolute http(s), or a path on this server. Other schemes (javascript:, data:) are
+ * refused, since the web app puts it in a src attribute.
+ */
+const MediaUrlSchema = z
+  .string()
+  .max(2048)
+  .regex(/^(https?:\/\/|\/(?!\/))\S+$/i, 'must be an http(s) URL or a path starting with one /');
+
 /** Body of PUT /v1/videos/:id (the id comes from the path). */
 export const VideoBodySchema = z.strictObject({
   id: IdSchema.optional().describe('optional; must equal the id in the path'),
@@ -49,6 +58,8 @@ export const VideoBodySchema = z.strictObject({
     .max(300)
     .default([])
     .describe('legal or licensing geo-restriction: never served to users of these regions (nor of unknown region ZZ)'),
+  mediaUrl: MediaUrlSchema.optional().describe('where clients play the video (an uploaded file under /media/, or a CDN URL)'),
+  thumbnailUrl: MediaUrlSchema.optional().describe('a still image of the video'),
 });
 
 export const VideoSchema = VideoBodySchema.extend({ id: IdSchema });
@@ -68,6 +79,9 @@ export interface Video {
   audience?: VideoAudience | undefined;
   /** Absent means no restriction. */
   blockedRegions?: string[] | undefined;
+  /** Where clients play it; absent for catalogue records without media. */
+  mediaUrl?: string | undefined;
+  thumbnailUrl?: string | undefined;
 }
 
 export const UserSettingsSchema = z.strictObject({

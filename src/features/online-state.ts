@@ -32,13 +32,14 @@ const SEEN_TYPES: ReadonlySet<EventType> = new Set([
 ]);
 const REMEMBERED_TYPES: ReadonlySet<EventType> = new Set(['play', 'like', 'share', 'comment', 'skip']);
 
-/** One call of the four mutators, as a replica replays it (service/feed-workers.ts). */
+/** One call of the mutators, as a replica replays it (service/feed-workers.ts). */
 export type StateChange =
   | { op: 'putVideo'; video: Video }
   | { op: 'putUser'; user: User }
   | { op: 'applyEvent'; event: AcceptedEvent & { seq?: number } }
   | { op: 'applyServed'; item: ServedItem }
-  | { op: 'eraseUser'; id: string };
+  | { op: 'eraseUser'; id: string }
+  | { op: 'resetProfile'; id: string };
 
 export class OnlineState implements CatalogLookup {
   readonly catalog = new VideoCatalog();
@@ -81,7 +82,15 @@ export class OnlineState implements CatalogLookup {
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
     await state.restoreRanker(store);
     await state.videoVectors?.restore(store, state.learner?.snapshotSeq);
-    for await (const events of store.scanEvents()) for (const event of events) state.applyEvent(event);
+    // A profile reset took effect after the events it covers and before the next: replayed at that point.
+    const resets = await store.profileResets();
+    for await (const events of store.scanEvents()) {
+      for (const event of events) {
+        if (resets.size > 0) state.replayResetBefore(event.user, event.seq, resets);
+        state.applyEvent(event);
+      }
+    }
+    for (const [user, seq] of resets) state.replayReset(user, seq);
     for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
     state.videoVectors?.attach();
     return state;
@@ -153,6 +162,7 @@ export class OnlineState implements CatalogLookup {
     else if (change.op === 'putUser') this.putUser(change.user);
     else if (change.op === 'applyEvent') this.applyEvent(change.event);
     else if (change.op === 'applyServed') this.applyServed(change.item);
+    else if (change.op === 'resetProfile') this.resetProfile(change.id);
     else this.eraseUser(change.id);
   }
 
@@ -219,6 +229,40 @@ export class OnlineState implements CatalogLookup {
     this.learner?.ranker.forgetUser(id);
     this.onChange?.({ op: 'eraseUser', id });
     return videos;
+  }
+
+  /**
+   * Forgets what the user's history taught about them (they asked to start afresh): their recent engagements (which
+   * feed the topic profile, co-engagement and onboarding) and the ranker's vector of them as a viewer. Their follows,
+   * blocks, not-interested marks and seen set stay: those are their choices and what they were shown, not a profile.
+   * False when the user is unknown.
+   */
+  resetProfile(id: string): boolean {
+    const user = this.users.get(id);
+    if (!user) return false;
+    user.forgetRecent();
+    this.learner?.ranker.forgetViewer(id);
+    this.onChange?.({ op: 'resetProfile', id });
+    return true;
+  }
+
+  /** While rebuilding: applies the user's recorded reset once the log passes the position it covers. */
+  private replayResetBefore(user: string, seq: number, resets: Map<string, number>): void {
+    const resetSeq = resets.get(user);
+    if (resetSeq === undefined || seq <= resetSeq) return;
+    this.replayReset(user, resetSeq);
+    resets.delete(user);
+  }
+
+  /**
+   * A recorded reset, replayed. A ranker snapshot taken after the reset (its position is past the reset's) already
+   * lacks the old vector and holds what was learned since: only an older snapshot's vector is forgotten.
+   */
+  private replayReset(user: string, resetSeq: number): void {
+    const state = this.users.get(user);
+    if (!state) return;
+    state.forgetRecent();
+    if (this.learner && resetSeq >= (this.learner.snapshotSeq ?? 0)) this.learner.ranker.forgetViewer(user);
   }
 
   applyServed(item: ServedItem): void {

@@ -112,6 +112,14 @@ export class UserState {
     ring[slot * 3 + 2] = engagement.watchRatio;
   }
 
+  /** Forgets every kept engagement (the user reset their profile); summaries of `recent` recompute. */
+  forgetRecent(): void {
+    this.recentVersion++;
+    this.recentRing = undefined;
+    this.recentCount = 0;
+    this.recentNext = 0;
+  }
+
   /** The ring slot of the `age`-th latest engagement (0 = the latest), or -1 past the oldest kept. */
   recentSlot(age: number): number {
     const length = this.recentCount;

@@ -2,10 +2,12 @@
  * One running foryou: the store, the online state rebuilt from it, ingestion and the feed. What `foryou serve`
  * starts and what tests and benchmarks embed.
  */
+import { dirname, join } from 'node:path';
 import { implicitUser, type User, type Video } from '../core/schemas.js';
 import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import { EventIngest } from '../ingest/event-ingest.js';
+import { MediaStore } from '../media/media-store.js';
 import { FeedService, type FeedQuery } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { ServedItem, Store } from '../store/store.js';
@@ -24,6 +26,16 @@ export interface ServiceOptions {
    * feed-workers.ts); 0 serves every feed on this thread.
    */
   feedWorkers?: number;
+  /**
+   * Where uploaded and demo media live; default `media/` beside the store's file. null (and an in-memory store
+   * without this option) keeps no media: uploads are refused.
+   */
+  mediaDir?: string | null;
+}
+
+/** The default media directory of a store: `media/` in the directory of its file; none for an in-memory store. */
+export function defaultMediaDir(location: string): string | undefined {
+  return location === ':memory:' ? undefined : join(dirname(location), 'media');
 }
 
 export class ForyouService {
@@ -43,6 +55,8 @@ export class ForyouService {
     public algorithm: AlgorithmVersion,
     /** When set, the users it owns get their feeds from its replicas, which replay every change of `state`. */
     private readonly workers: FeedWorkerPool | undefined,
+    /** Uploaded and demo media files; undefined when this service keeps none. */
+    readonly media: MediaStore | undefined,
   ) {
     this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.audit = new AuditLog(store);
@@ -95,7 +109,9 @@ export class ForyouService {
       workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count) : undefined;
       workers?.catch(() => undefined);
       const state = await rebuildThroughScan(location, store, algorithm);
-      return new ForyouService(store, state, algorithm, await workers);
+      const mediaDir = options.mediaDir === undefined ? defaultMediaDir(location) : options.mediaDir;
+      const media = mediaDir === null || mediaDir === undefined ? undefined : new MediaStore(mediaDir);
+      return new ForyouService(store, state, algorithm, await workers, media);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);
       await store.close();

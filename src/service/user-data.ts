@@ -74,6 +74,8 @@ export interface ErasureReport extends UserErasure {
   rankerSnapshots: number;
   /** Batch model snapshots deleted: they hold every user's factors; `foryou train` refits without the user. */
   batchSnapshots: number;
+  /** Media files of the user's uploads deleted (videos and thumbnails). */
+  mediaFiles: number;
 }
 
 export async function eraseUser(service: ForyouService, id: string, actor: string, now = Date.now()): Promise<ErasureReport> {
@@ -81,8 +83,12 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   const { store, state } = service;
   // The pseudonym is taken before the id is forgotten; it is a keyed hash, not the id.
   const subject = await service.audit.pseudonym(id);
+  const uploads = (await store.videosOfCreator(id)).map((video) => video.id);
   const erased = await store.eraseUser(id);
   state.eraseUser(id);
+  // After the rows: a file is never left referenced by a stored video. Demo clips are shared, so never deleted here.
+  let mediaFiles = 0;
+  for (const video of uploads) mediaFiles += (await service.media?.removeUpload(video)) ?? 0;
   // A fresh snapshot without the user; saving it deletes the older ones, which held the user's vector.
   const rankerSnapshots = (await service.snapshotRanker({ force: true }))?.pruned ?? 0;
   let batchSnapshots = 0;
@@ -90,7 +96,7 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   const kept = new Set([RANKER_SNAPSHOT_NAME, VIDEO_VECTOR_SNAPSHOT_NAME]);
   const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name).filter((n) => !kept.has(n)));
   for (const name of batchNames) batchSnapshots += await store.deleteModelSnapshots(name);
-  const report: ErasureReport = { ...erased, rankerSnapshots, batchSnapshots };
+  const report: ErasureReport = { ...erased, rankerSnapshots, batchSnapshots, mediaFiles };
   await service.audit.append('user.erased', actor, { ...report }, subject, now);
   return report;
 }

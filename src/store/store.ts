@@ -141,6 +141,14 @@ export interface Store {
   servedOfUser(user: string): Promise<ServedItem[]>;
   videosOfCreator(creator: string): Promise<Video[]>;
   /**
+   * Records that the user reset their recommendations profile now: their events up to the latest in the log no longer
+   * shape it. Returns that log position, or undefined when the user has no stored profile. Follows, blocks and the
+   * events themselves stay.
+   */
+  markProfileReset(user: string): Promise<number | undefined>;
+  /** Every user's latest profile reset: user → the log position it covers. */
+  profileResets(): Promise<Map<string, number>>;
+  /**
    * Erases a user and what only they produced, in one transaction: their profile, their events, events naming them
    * as a creator, their uploads and every event and served item about those. The deleted bytes must not linger in
    * the store's files either (free pages, write-ahead log).

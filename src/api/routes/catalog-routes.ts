@@ -8,6 +8,7 @@ import type { ForyouService } from '../../service/foryou-service.js';
 import { ACCESS } from '../access.js';
 
 const IdParams = z.strictObject({ id: IdSchema });
+const CreatorVideosQuery = z.strictObject({ limit: z.coerce.number().int().min(1).max(1000).default(100) });
 
 function checkBodyId(bodyId: string | undefined, pathId: string): void {
   if (bodyId !== undefined && bodyId !== pathId) {
@@ -67,6 +68,27 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
         },
         exposure: service.state.freshExposure.describe(vidx),
       };
+    },
+  );
+
+  api.get(
+    '/v1/creators/:id/videos',
+    {
+      schema: {
+        tags: ['catalogue'],
+        summary: "A creator's live videos, newest first (a profile grid)",
+        description: 'An unknown creator has no videos (an empty list, not a 404: any key may ask about anyone).',
+        params: IdParams,
+        querystring: CreatorVideosQuery,
+      },
+      config: { access: ACCESS.anyKey },
+    },
+    async (request) => {
+      const { catalog } = service.state;
+      const creator = catalog.creatorNumber(request.params.id);
+      const videos = creator === undefined ? [] : catalog.videosOfCreator[creator]!.filter((vidx) => catalog.live[vidx] === 1);
+      videos.sort((a, b) => catalog.createdAt[b]! - catalog.createdAt[a]! || b - a);
+      return { creator: request.params.id, videos: videos.slice(0, request.query.limit).map((vidx) => catalog.videos[vidx]!) };
     },
   );
 

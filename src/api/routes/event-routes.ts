@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { EventBatchSchema, MAX_BATCH_EVENTS } from '../../core/schemas.js';
+import { z } from 'zod';
+import { InputError, type FieldProblem } from '../../core/errors.js';
+import { EventBatchSchema, IdSchema, MAX_BATCH_EVENTS } from '../../core/schemas.js';
 import type { ForyouService } from '../../service/foryou-service.js';
 import { ACCESS } from '../access.js';
 
@@ -22,4 +24,41 @@ export function registerEventRoutes(app: FastifyInstance, service: ForyouService
     },
     async (request) => service.ingest.ingestBody(request.body),
   );
+
+  app.withTypeProvider<ZodTypeProvider>().post(
+    '/v1/users/:id/events',
+    {
+      schema: {
+        tags: ['events'],
+        summary: "Record the user's own events atomically (what an app sends with the user's key)",
+        description:
+          'As POST /v1/events, for one user: every event\'s `user` must be the user of the path, else 403 naming ' +
+          'each such event by index (and nothing is stored).',
+        params: z.strictObject({ id: IdSchema }),
+        body: EventBatchSchema,
+      },
+      config: { access: ACCESS.serviceOrSelf('id') },
+      validatorCompiler: () => (data) => ({ value: data }),
+    },
+    async (request) => {
+      refuseOtherUsers(request.body, request.params.id);
+      return service.ingest.ingestBody(request.body);
+    },
+  );
+}
+
+/** A 403 listing every event (by index) that names a user other than `user`; the batch is then refused whole. */
+function refuseOtherUsers(body: unknown, user: string): void {
+  const events = (body as { events?: unknown } | null)?.events;
+  if (!Array.isArray(events)) return; // the envelope's own check reports it
+  const problems: FieldProblem[] = [];
+  events.forEach((event: unknown, index) => {
+    const named = (event as { user?: unknown } | null)?.user;
+    if (named !== user) {
+      problems.push({ index, field: 'user', message: `events.${index}.user must be "${user}", the user of the path` });
+    }
+  });
+  if (problems.length > 0) {
+    throw new InputError(`${problems.length} of ${events.length} events are not this user's; nothing was stored`, problems, 403);
+  }
 }

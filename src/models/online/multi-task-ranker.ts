@@ -411,6 +411,12 @@ export class MultiTaskRanker {
     this.predictedUser = undefined;
   }
 
+  /** Forgets a user's vector as a viewer only (they reset their profile; their videos keep the creator vector). */
+  forgetViewer(id: string): void {
+    this.tables.users.remove(id);
+    this.predictedUser = undefined;
+  }
+
   /** Forgets a video (its uploader was erased). */
   forgetVideo(id: string, key: number): void {
     this.tables.videos.remove(id);

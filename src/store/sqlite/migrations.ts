@@ -96,4 +96,11 @@ export const MIGRATIONS: readonly string[] = [
     revoked_at INTEGER
   );
   `,
+  // 7: media of a video (uploads, demo clips, operators' CDN URLs), and when a user last reset their recommendations
+  // profile: the log position before which their events no longer shape it. NULL = none, the defaults.
+  `
+  ALTER TABLE videos ADD COLUMN media_url TEXT;
+  ALTER TABLE videos ADD COLUMN thumbnail_url TEXT;
+  ALTER TABLE users ADD COLUMN profile_reset_seq INTEGER;
+  `,
 ];

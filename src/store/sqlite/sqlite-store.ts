@@ -30,6 +30,8 @@ interface VideoRow {
   status: string;
   audience: string;
   blocked_regions: string | null;
+  media_url: string | null;
+  thumbnail_url: string | null;
 }
 interface UserRow {
   id: string;
@@ -127,6 +129,8 @@ function videoFromRow(row: VideoRow): Video {
     // Defaults are left out, so a record reads back as it was written before these fields existed.
     ...(row.audience === 'adult' ? { audience: 'adult' as const } : {}),
     ...(row.blocked_regions === null ? {} : { blockedRegions: JSON.parse(row.blocked_regions) as string[] }),
+    ...(row.media_url === null ? {} : { mediaUrl: row.media_url }),
+    ...(row.thumbnail_url === null ? {} : { thumbnailUrl: row.thumbnail_url }),
   };
 }
 
@@ -211,12 +215,13 @@ export class SqliteStore implements Store {
     this.statements = {
       putVideo: this.db.prepare(
         `INSERT INTO videos (id, creator, duration_ms, caption, hashtags, sound, language, region, created_at, status,
-           audience, blocked_regions)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           audience, blocked_regions, media_url, thumbnail_url)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET creator=excluded.creator, duration_ms=excluded.duration_ms,
            caption=excluded.caption, hashtags=excluded.hashtags, sound=excluded.sound, language=excluded.language,
            region=excluded.region, created_at=excluded.created_at, status=excluded.status,
-           audience=excluded.audience, blocked_regions=excluded.blocked_regions`,
+           audience=excluded.audience, blocked_regions=excluded.blocked_regions, media_url=excluded.media_url,
+           thumbnail_url=excluded.thumbnail_url`,
       ),
       getVideo: this.db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE id = ?'),
       putUser: this.db.prepare(
@@ -279,6 +284,8 @@ export class SqliteStore implements Store {
           v.status,
           v.audience ?? 'all',
           jsonOrNull(v.blockedRegions),
+          v.mediaUrl ?? null,
+          v.thumbnailUrl ?? null,
         );
       }
     })();
@@ -572,6 +579,21 @@ export class SqliteStore implements Store {
 
   async videosOfCreator(creator: string): Promise<Video[]> {
     return this.db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE creator = ? ORDER BY rowid').all(creator).map(videoFromRow);
+  }
+
+  async markProfileReset(user: string): Promise<number | undefined> {
+    return this.db.transaction((): number | undefined => {
+      const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
+      const changed = this.db.prepare('UPDATE users SET profile_reset_seq = ? WHERE id = ?').run(seq, user).changes;
+      return changed === 0 ? undefined : seq;
+    })();
+  }
+
+  async profileResets(): Promise<Map<string, number>> {
+    const rows = this.db
+      .prepare<[], { id: string; seq: number }>('SELECT id, profile_reset_seq AS seq FROM users WHERE profile_reset_seq IS NOT NULL')
+      .all();
+    return new Map(rows.map((row) => [row.id, row.seq]));
   }
 
   async eraseUser(id: string): Promise<UserErasure> {

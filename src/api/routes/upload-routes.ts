@@ -1,0 +1,99 @@
+/**
+ * POST /v1/users/:id/videos: a creator uploads a video as multipart/form-data (`file`, `caption`, `hashtags`,
+ * optional `sound`). The file is streamed into the media store's temporary space (never held in memory), then
+ * published by service/uploads.ts. Multipart parsing is registered for this route's scope only: every other route
+ * still takes JSON alone.
+ */
+import fastifyMultipart from '@fastify/multipart';
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { createWriteStream } from 'node:fs';
+import { pipeline } from 'node:stream/promises';
+import { z } from 'zod';
+import { InputError } from '../../core/errors.js';
+import { IdSchema } from '../../core/schemas.js';
+import { discard } from '../../media/media-store.js';
+import type { ForyouService } from '../../service/foryou-service.js';
+import { ffmpegForUploads, mediaStoreOf, publishUpload, UPLOAD_FILE_FIELD } from '../../service/uploads.js';
+import { ACCESS } from '../access.js';
+
+/** The default largest upload: minutes of phone video. */
+export const DEFAULT_MAX_UPLOAD_BYTES = 200 * 1024 * 1024;
+const MAX_TEXT_FIELD_BYTES = 16 * 1024;
+
+function formError(field: string, message: string, statusCode = 400): InputError {
+  return new InputError(`${field}: ${message}`, [{ field, message }], statusCode);
+}
+
+/** Multipart's own refusals, in the API's shape and naming the field at fault. */
+function multipartRefusal(error: unknown, maxUploadBytes: number): unknown {
+  const code = (error as { code?: string }).code;
+  if (code === 'FST_REQ_FILE_TOO_LARGE') return formError(UPLOAD_FILE_FIELD, `larger than the limit of ${maxUploadBytes} bytes`, 413);
+  if (code === 'FST_FILES_LIMIT') return formError(UPLOAD_FILE_FIELD, 'send exactly one file', 413);
+  if (code === 'FST_PARTS_LIMIT' || code === 'FST_FIELDS_LIMIT') return formError('body', 'too many form fields', 413);
+  if (code === 'FST_INVALID_MULTIPART_CONTENT_TYPE') {
+    return formError('body', 'send multipart/form-data with the video as the "file" field');
+  }
+  if (error instanceof InputError) return error;
+  // busboy's complaints about a malformed form ("Unexpected end of form", a bad boundary…)
+  if (error instanceof Error && !('statusCode' in error && (error as { statusCode: number }).statusCode >= 500)) {
+    return formError('body', `malformed multipart form: ${error.message}`);
+  }
+  return error;
+}
+
+export async function registerUploadRoutes(app: FastifyInstance, service: ForyouService, maxUploadBytes = DEFAULT_MAX_UPLOAD_BYTES): Promise<void> {
+  await app.register(async (scope) => {
+    await scope.register(fastifyMultipart, {
+      throwFileSizeLimit: true,
+      limits: { fileSize: maxUploadBytes, files: 1, fields: 10, parts: 11, fieldSize: MAX_TEXT_FIELD_BYTES },
+    });
+    scope.withTypeProvider<ZodTypeProvider>().post(
+      '/v1/users/:id/videos',
+      {
+        schema: {
+          tags: ['catalogue'],
+          summary: 'Upload a video as the user (multipart/form-data: file, caption, hashtags, sound)',
+          description:
+            'The form holds `file` (an MP4 or WebM video), `caption`, `hashtags` (separated by commas or spaces, ' +
+            '\'#\' optional) and optionally `sound`. The server reads the duration and makes a thumbnail with ffmpeg, ' +
+            'stores the file, and publishes the video live at once (creator = the user): it enters the fresh pool. ' +
+            `201 with the video (mediaUrl, thumbnailUrl); 400 naming \`file\` when it is not a video; 413 over ${maxUploadBytes} bytes; ` +
+            '503 when ffmpeg is not available.',
+          params: z.strictObject({ id: IdSchema }),
+          consumes: ['multipart/form-data'],
+        },
+        config: { access: ACCESS.serviceOrSelf('id') },
+      },
+      async (request, reply) => {
+        // Before reading the body: a server that cannot process videos says so without taking the upload first.
+        const ffmpeg = await ffmpegForUploads();
+        const media = mediaStoreOf(service);
+        if (!request.isMultipart()) throw multipartRefusal({ code: 'FST_INVALID_MULTIPART_CONTENT_TYPE' }, maxUploadBytes);
+        const fields: Record<string, string> = {};
+        let file: string | undefined;
+        try {
+          for await (const part of request.parts()) {
+            if (part.type === 'field') {
+              fields[part.fieldname] = String(part.value);
+              continue;
+            }
+            if (part.fieldname !== UPLOAD_FILE_FIELD) {
+              part.file.resume();
+              throw formError(part.fieldname, `unexpected file; send the video as the "${UPLOAD_FILE_FIELD}" field`);
+            }
+            file = media.temporaryPath();
+            await pipeline(part.file, createWriteStream(file, { flags: 'wx' }));
+            if (part.file.truncated) throw multipartRefusal({ code: 'FST_REQ_FILE_TOO_LARGE' }, maxUploadBytes);
+          }
+        } catch (error) {
+          if (file !== undefined) await discard(file);
+          throw multipartRefusal(error, maxUploadBytes);
+        }
+        if (file === undefined) throw formError(UPLOAD_FILE_FIELD, `missing: send the video as the "${UPLOAD_FILE_FIELD}" field`);
+        const video = await publishUpload(service, request.params.id, file, fields, ffmpeg);
+        return reply.code(201).send(video);
+      },
+    );
+  });
+}

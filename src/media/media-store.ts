@@ -1,0 +1,105 @@
+/**
+ * The media files this server serves under /media/: uploads and demo clips, in a directory beside the store's file
+ * (`<dataDir>/media/`). Every file is written to a temporary name in the same directory and renamed into place, so
+ * a reader never sees half a file and a crash leaves only temporaries (dotfiles, never served; swept at start).
+ * Paths are never built from request input: names are checked against a strict pattern before any file is touched.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+
+/** The URL path the files are served under. */
+export const MEDIA_URL_PREFIX = '/media/';
+
+/** The folders of the store: one per kind of media. */
+export type MediaFolder = 'uploads' | 'demo';
+const FOLDERS: readonly MediaFolder[] = ['uploads', 'demo'];
+export type MediaExtension = 'mp4' | 'webm' | 'jpg';
+const UPLOAD_EXTENSIONS: readonly MediaExtension[] = ['mp4', 'webm', 'jpg'];
+
+/** A stem is an id-like name: letters, digits, '-' and '_' only, so it can never leave its folder. */
+const STEM = /^[A-Za-z0-9_-]{1,100}$/;
+const TEMP_PREFIX = '.tmp-';
+
+export class MediaStore {
+  constructor(readonly root: string) {
+    for (const folder of FOLDERS) mkdirSync(join(root, folder), { recursive: true });
+    this.sweepTemporaries();
+  }
+
+  /** The file of `stem.extension` in `folder`; throws on a stem that is not id-like. */
+  path(folder: MediaFolder, stem: string, extension: MediaExtension): string {
+    if (!FOLDERS.includes(folder) || !STEM.test(stem) || !UPLOAD_EXTENSIONS.includes(extension)) {
+      throw new Error(`not a media file name: ${folder}/${stem}.${extension}`);
+    }
+    return join(this.root, folder, `${stem}.${extension}`);
+  }
+
+  /** The URL path clients load `stem.extension` in `folder` from. */
+  url(folder: MediaFolder, stem: string, extension: MediaExtension): string {
+    this.path(folder, stem, extension); // validates
+    return `${MEDIA_URL_PREFIX}${folder}/${stem}.${extension}`;
+  }
+
+  /** A new temporary file name in the store's directory (same filesystem, so the final rename is atomic). */
+  temporaryPath(): string {
+    return join(this.root, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
+  }
+
+  /** Moves a finished temporary file into place, replacing any file of that name at once. */
+  async commit(temporary: string, folder: MediaFolder, stem: string, extension: MediaExtension): Promise<string> {
+    const target = this.path(folder, stem, extension);
+    await rename(temporary, target);
+    return target;
+  }
+
+  /** Writes a file through a temporary: `write` fills the temporary path, then it is renamed into place. */
+  async writeAtomically(
+    folder: MediaFolder,
+    stem: string,
+    extension: MediaExtension,
+    write: (temporary: string) => Promise<void>,
+  ): Promise<string> {
+    const temporary = this.temporaryPath();
+    try {
+      await write(temporary);
+      return await this.commit(temporary, folder, stem, extension);
+    } catch (error) {
+      await discard(temporary);
+      throw error;
+    }
+  }
+
+  /** Deletes an upload's files (the video and its thumbnail); returns how many there were. */
+  async removeUpload(videoId: string): Promise<number> {
+    if (!STEM.test(videoId)) return 0; // never uploaded here: upload ids are id-like
+    let removed = 0;
+    for (const extension of UPLOAD_EXTENSIONS) {
+      try {
+        await rm(this.path('uploads', videoId, extension));
+        removed++;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      }
+    }
+    return removed;
+  }
+
+  /** Whether a stem is usable as a media file name. */
+  static isStem(stem: string): boolean {
+    return STEM.test(stem);
+  }
+
+  /** Temporaries left by a crash mid-write: nothing refers to them. */
+  private sweepTemporaries(): void {
+    for (const name of readdirSync(this.root)) {
+      if (name.startsWith(TEMP_PREFIX)) rmSync(join(this.root, name), { force: true });
+    }
+  }
+}
+
+/** Removes a temporary file if it exists. */
+export async function discard(path: string): Promise<void> {
+  await rm(path, { force: true });
+}

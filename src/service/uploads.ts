@@ -1,0 +1,110 @@
+/**
+ * A creator's upload becomes a live video: ffmpeg reads its duration and checks it is a video, makes a thumbnail,
+ * and the file is moved into the media store under a new video id (never a name from the request, and never the
+ * user's id, so an erased user's id is in no file name). Stored like any video, it enters the fresh pool at once.
+ */
+import { randomBytes } from 'node:crypto';
+import { z } from 'zod';
+import { InputError } from '../core/errors.js';
+import { completeVideo, IdSchema, VideoSchema, type Video } from '../core/schemas.js';
+import { problemsFromIssues } from '../core/validation.js';
+import { FfmpegMissingError, locateFfmpeg } from '../media/ffmpeg.js';
+import { discard, type MediaStore } from '../media/media-store.js';
+import { NotAVideoError, probeVideo } from '../media/probe-video.js';
+import { makeThumbnail, thumbnailTimeMs } from '../media/thumbnail.js';
+import type { ForyouService } from './foryou-service.js';
+
+/** The text fields of an upload form. `hashtags`: separated by commas or spaces, '#' optional. */
+export const UploadFieldsSchema = z.strictObject({
+  caption: z.string().max(4000).default(''),
+  hashtags: z
+    .string()
+    .max(4000)
+    .default('')
+    .transform((text) => [...new Set(text.split(/[\s,]+/).map((tag) => tag.replace(/^#+/, '')).filter((tag) => tag.length > 0))]),
+  sound: IdSchema.optional(),
+});
+export type UploadFields = z.input<typeof UploadFieldsSchema>;
+
+/** The file field of the upload form. */
+export const UPLOAD_FILE_FIELD = 'file';
+
+function fileProblem(message: string, statusCode = 400): InputError {
+  return new InputError(`${UPLOAD_FILE_FIELD}: ${message}`, [{ field: UPLOAD_FILE_FIELD, message }], statusCode);
+}
+
+/** The service's media store, or a 503: this server keeps no media. */
+export function mediaStoreOf(service: ForyouService): MediaStore {
+  if (!service.media) throw fileProblem('this server keeps no media files (in-memory store without a media directory)', 503);
+  return service.media;
+}
+
+/** ffmpeg, or a 503 naming what is missing (a server-side problem: the upload itself may be fine). */
+export async function ffmpegForUploads(): Promise<string> {
+  try {
+    return await locateFfmpeg();
+  } catch (error) {
+    if (error instanceof FfmpegMissingError) throw fileProblem(`cannot process videos now: ${error.message}`, 503);
+    throw error;
+  }
+}
+
+/** A new upload id: `u` and 16 random base64url characters (id-like, so a safe file name). */
+function newUploadId(): string {
+  return `u${randomBytes(12).toString('base64url')}`;
+}
+
+/**
+ * Publishes `file` (a temporary file of the media store, consumed: moved into place or deleted) as a live video of
+ * `creator`. Fields are checked before ffmpeg runs; a file that is not a video is refused naming `file`.
+ */
+export async function publishUpload(
+  service: ForyouService,
+  creator: string,
+  file: string,
+  fields: Record<string, string>,
+  ffmpeg: string,
+  now = Date.now(),
+): Promise<Video> {
+  const media = mediaStoreOf(service);
+  const id = newUploadId();
+  try {
+    const parsedFields = UploadFieldsSchema.safeParse(fields);
+    if (!parsedFields.success) throw new InputError('invalid upload form', problemsFromIssues(parsedFields.error.issues));
+    let probe;
+    try {
+      probe = await probeVideo(ffmpeg, file);
+    } catch (error) {
+      if (error instanceof NotAVideoError) throw fileProblem(`not a playable video: ${error.message}`);
+      throw error;
+    }
+    const { caption, hashtags, sound } = parsedFields.data;
+    // The creator's region, when known, so the video counts as popular where its audience is.
+    const region = service.state.users.get(creator)?.profile.region;
+    const parsed = VideoSchema.safeParse({
+      id,
+      creator,
+      durationMs: probe.durationMs,
+      caption,
+      hashtags,
+      ...(sound === undefined ? {} : { sound }),
+      ...(region === undefined ? {} : { region }),
+      createdAt: now,
+      status: 'live',
+      mediaUrl: media.url('uploads', id, probe.extension),
+      thumbnailUrl: media.url('uploads', id, 'jpg'),
+    });
+    if (!parsed.success) throw new InputError('invalid upload form', problemsFromIssues(parsed.error.issues));
+    await media.writeAtomically('uploads', id, 'jpg', (temporary) =>
+      makeThumbnail(ffmpeg, file, temporary, thumbnailTimeMs(probe.durationMs)),
+    );
+    await media.commit(file, 'uploads', id, probe.extension);
+    const video = completeVideo(parsed.data, now);
+    await service.putVideo(video);
+    return video;
+  } catch (error) {
+    await discard(file);
+    await media.removeUpload(id);
+    throw error;
+  }
+}

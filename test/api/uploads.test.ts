@@ -1,0 +1,201 @@
+/**
+ * Uploads end to end, through real HTTP, a real SQLite file, the real media directory and real ffmpeg: a generated
+ * MP4 becomes a live video with its measured duration, a thumbnail and a file served with Range; it shows in the
+ * creator's videos and the fresh source proposes it; bad uploads are refused naming the field; erasure deletes it.
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiKeys } from '../../src/auth/api-keys.js';
+import { locateFfmpeg } from '../../src/media/ffmpeg.js';
+import { makeClip } from '../../src/media/synthetic-clip.js';
+import { fetchWithKey, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
+import { makeTempDir } from '../helpers/temp-dir.js';
+
+const CLIP_SECONDS = 2.5;
+let server: RunningServer;
+let clips: { dir: string; cleanup: () => void };
+let clip: Buffer;
+let mayaKey: string;
+let viewerKey: string;
+
+function form(file: Buffer | undefined, fields: Record<string, string>, fileName = 'clip.mp4', fileField = 'file'): FormData {
+  const body = new FormData();
+  for (const [name, value] of Object.entries(fields)) body.append(name, value);
+  if (file) body.append(fileField, new Blob([new Uint8Array(file)], { type: 'video/mp4' }), fileName);
+  return body;
+}
+
+async function upload(user: string, body: FormData, key = mayaKey, url = server.url): Promise<Response> {
+  return fetchWithKey(`${url}/v1/users/${user}/videos`, { method: 'POST', body }, key);
+}
+
+/** Files in the media directory's uploads folder and any temporaries left at its top. */
+function mediaFiles(): string[] {
+  const root = server.service.media!.root;
+  return [...readdirSync(join(root, 'uploads')), ...readdirSync(root).filter((name) => name.startsWith('.'))].sort();
+}
+
+beforeAll(async () => {
+  clips = makeTempDir('foryou-clips-');
+  const ffmpeg = await locateFfmpeg();
+  await makeClip(ffmpeg, join(clips.dir, 'clip.mp4'), { pattern: 'testsrc2', seconds: CLIP_SECONDS, text: 'upload test' });
+  clip = readFileSync(join(clips.dir, 'clip.mp4'));
+  server = await startServer();
+  await putVideos(server.url, 30, 6, Date.now() - 3 * 86_400_000);
+  const keys = new ApiKeys(server.service.store);
+  mayaKey = (await keys.create('user', 'maya')).key;
+  viewerKey = (await keys.create('user', 'viewer')).key;
+}, 60_000);
+afterAll(async () => {
+  await server?.dispose();
+  clips?.cleanup();
+});
+
+describe('POST /v1/users/:id/videos', () => {
+  let video: { id: string; creator: string; durationMs: number; hashtags: string[]; caption: string; mediaUrl: string; thumbnailUrl: string; status: string };
+
+  it('publishes a real MP4 as a live video with its duration, a thumbnail and its file', async () => {
+    const response = await upload('maya', form(clip, { caption: 'my first clip', hashtags: '#Dance, street  #night' }));
+    expect(response.status).toBe(201);
+    video = await response.json();
+    expect(video.creator).toBe('maya');
+    expect(video.status).toBe('live');
+    expect(video.caption).toBe('my first clip');
+    expect(video.hashtags).toEqual(['dance', 'street', 'night']);
+    expect(Math.abs(video.durationMs - CLIP_SECONDS * 1000)).toBeLessThan(150);
+    // File names are the new video id: never the uploader's name, nor the client's file name.
+    expect(video.mediaUrl).toBe(`/media/uploads/${video.id}.mp4`);
+    expect(video.thumbnailUrl).toBe(`/media/uploads/${video.id}.jpg`);
+    expect(video.mediaUrl).not.toContain('maya');
+    expect(mediaFiles()).toEqual([`${video.id}.jpg`, `${video.id}.mp4`]);
+    // Stored: it survives in the store as returned.
+    expect(await server.service.store.getVideo(video.id)).toMatchObject({ mediaUrl: video.mediaUrl, thumbnailUrl: video.thumbnailUrl });
+  });
+
+  it('serves the thumbnail as a JPEG and the video with HTTP Range, without a key', async () => {
+    const thumbnail = await fetch(`${server.url}${video.thumbnailUrl}`);
+    expect(thumbnail.status).toBe(200);
+    expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
+    const jpeg = new Uint8Array(await thumbnail.arrayBuffer());
+    expect([jpeg[0], jpeg[1]]).toEqual([0xff, 0xd8]);
+
+    const whole = await fetch(`${server.url}${video.mediaUrl}`);
+    expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-type')).toMatch(/^video\/mp4/);
+    expect(Buffer.from(await whole.arrayBuffer()).equals(clip)).toBe(true);
+
+    const part = await fetch(`${server.url}${video.mediaUrl}`, { headers: { range: 'bytes=100-1123' } });
+    expect(part.status).toBe(206);
+    expect(part.headers.get('content-range')).toBe(`bytes 100-1123/${clip.length}`);
+    expect(Buffer.from(await part.arrayBuffer()).equals(clip.subarray(100, 1124))).toBe(true);
+  });
+
+  it('never serves temporaries or paths outside the media directory', async () => {
+    const leftover = join(server.service.media!.root, '.tmp-leftover');
+    writeFileSync(leftover, 'half a file');
+    expect((await fetch(`${server.url}/media/.tmp-leftover`)).status).toBeGreaterThanOrEqual(400);
+    rmSync(leftover);
+    expect((await fetch(`${server.url}/media/..%2Fforyou.db`)).status).toBeGreaterThanOrEqual(400);
+    expect((await fetch(`${server.url}/media/uploads/../../foryou.db`)).status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("lists it first among the creator's videos, for any user's key", async () => {
+    const response = await fetchWithKey(`${server.url}/v1/creators/maya/videos`, {}, viewerKey);
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.creator).toBe('maya');
+    expect(body.videos.map((v: { id: string }) => v.id)).toEqual([video.id]);
+    expect(body.videos[0].mediaUrl).toBe(video.mediaUrl);
+    const other = await (await fetchWithKey(`${server.url}/v1/creators/c1/videos?limit=3`, {}, viewerKey)).json();
+    expect(other.videos).toHaveLength(3);
+    const times = other.videos.map((v: { createdAt: number }) => v.createdAt);
+    expect(times).toEqual([...times].sort((a, b) => b - a));
+  });
+
+  it('enters the fresh pool at once: the fresh source proposes it, and feed items carry its media', async () => {
+    expect((await putJson(`${server.url}/v1/users/viewer`, { region: 'DE' })).status).toBe(201);
+    const explanation = await (await fetchWithKey(`${server.url}/v1/feed/viewer/explain/${video.id}`, {}, viewerKey)).json();
+    expect(explanation.sources.find((s: { name: string }) => s.name === 'fresh')).toMatchObject({ proposed: true });
+    let found: { video: { mediaUrl?: string; thumbnailUrl?: string } } | undefined;
+    for (let page = 0; page < 4 && !found; page++) {
+      const items = (await (await fetchWithKey(`${server.url}/v1/feed/viewer?n=10`, {}, viewerKey)).json()).items;
+      found = items.find((item: { video: { id: string } }) => item.video.id === video.id);
+    }
+    expect(found?.video).toMatchObject({ mediaUrl: video.mediaUrl, thumbnailUrl: video.thumbnailUrl });
+  });
+
+  it('refuses a file that is not a video with 400 naming `file`, and keeps nothing of it', async () => {
+    const before = mediaFiles();
+    const count = (await server.service.store.counts()).videos;
+    for (const fake of [Buffer.from('hello, I am text\n'.repeat(50)), readFileSync(join(server.service.media!.root, 'uploads', before.find((f) => f.endsWith('.jpg'))!))]) {
+      const response = await upload('maya', form(fake, { caption: 'not a video' }, 'fake.mp4'));
+      expect(response.status).toBe(400);
+      const body = await response.json();
+      expect(body.problems.map((p: { field: string }) => p.field)).toEqual(['file']);
+    }
+    expect(mediaFiles()).toEqual(before);
+    expect((await server.service.store.counts()).videos).toBe(count);
+  });
+
+  it('refuses a form without a file, or with bad fields, naming the field', async () => {
+    const missing = await upload('maya', form(undefined, { caption: 'no file' }));
+    expect(missing.status).toBe(400);
+    expect((await missing.json()).problems[0].field).toBe('file');
+    const unknown = await upload('maya', form(clip, { caption: 'x', colour: 'red' }));
+    expect(unknown.status).toBe(400);
+    expect((await unknown.json()).problems[0].field).toBe('colour');
+    const json = await fetchWithKey(`${server.url}/v1/users/maya/videos`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' }, mayaKey);
+    expect(json.status).toBe(400);
+    expect(mediaFiles().filter((name) => name.startsWith('.'))).toEqual([]);
+  });
+
+  it("refuses another user's key (403) before reading the upload", async () => {
+    const response = await upload('maya', form(clip, {}), viewerKey);
+    expect(response.status).toBe(403);
+  });
+
+  it('answers 503 naming ffmpeg when $FORYOU_FFMPEG points nowhere', async () => {
+    const previous = process.env.FORYOU_FFMPEG;
+    process.env.FORYOU_FFMPEG = join(clips.dir, 'no-such-ffmpeg');
+    try {
+      const response = await upload('maya', form(clip, { caption: 'x' }));
+      expect(response.status).toBe(503);
+      const body = await response.json();
+      expect(body.problems[0].field).toBe('file');
+      expect(body.error).toMatch(/ffmpeg/);
+      expect(body.error).toContain('FORYOU_FFMPEG');
+      expect(body.error).toContain('no-such-ffmpeg');
+    } finally {
+      if (previous === undefined) delete process.env.FORYOU_FFMPEG;
+      else process.env.FORYOU_FFMPEG = previous;
+    }
+  });
+
+  it('erasing the creator deletes their uploads: rows, files and thumbnails', async () => {
+    const second = await (await upload('maya', form(clip, { caption: 'second' }))).json();
+    const paths = [video, second].flatMap((v) => [v.mediaUrl, v.thumbnailUrl]).map((url: string) => join(server.service.media!.root, url.replace('/media/', '')));
+    expect(paths.every((path) => existsSync(path) && statSync(path).size > 0)).toBe(true);
+    const response = await fetchWithKey(`${server.url}/v1/users/maya`, { method: 'DELETE' }, mayaKey);
+    expect(response.status).toBe(200);
+    expect((await response.json()).mediaFiles).toBe(4);
+    expect(paths.filter((path) => existsSync(path))).toEqual([]);
+    expect((await fetch(`${server.url}${video.mediaUrl}`)).status).toBe(404);
+    expect((await (await fetchWithKey(`${server.url}/v1/creators/maya/videos`, {}, viewerKey)).json()).videos).toEqual([]);
+  });
+});
+
+describe('the upload size limit', () => {
+  it('answers 413 naming `file` over the configured limit, keeping nothing', async () => {
+    const small = await startServer(undefined, {}, { maxUploadBytes: 10_000 });
+    try {
+      const response = await fetchWithKey(`${small.url}/v1/users/maya/videos`, { method: 'POST', body: form(clip, { caption: 'big' }) });
+      expect(response.status).toBe(413);
+      expect((await response.json()).problems[0].field).toBe('file');
+      const root = small.service.media!.root;
+      expect([...readdirSync(join(root, 'uploads')), ...readdirSync(root).filter((n) => n.startsWith('.'))]).toEqual([]);
+    } finally {
+      await small.dispose();
+    }
+  });
+});
