@@ -28,7 +28,7 @@ export function launchChromium(): Promise<Browser> {
 export interface AppPage {
   context: BrowserContext;
   page: Page;
-  /** Console errors and uncaught exceptions seen so far. */
+  /** Console errors, uncaught exceptions and requests to other origins seen so far. */
   errors: string[];
   close(): Promise<void>;
 }
@@ -49,5 +49,11 @@ export async function openPhonePage(browser: Browser, baseURL: string): Promise<
     if (message.type() === 'error') errors.push(`console: ${message.text()} (${message.location().url})`);
   });
   page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+  // The app fetches nothing from elsewhere (no CDN, no fonts): every request stays on the server's origin.
+  const origin = new URL(baseURL).origin;
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    if (url.origin !== origin && url.protocol !== 'data:' && url.protocol !== 'blob:') errors.push(`request to ${url.origin}`);
+  });
   return { context, page, errors, close: () => context.close() };
 }
