@@ -3,10 +3,11 @@ import { buildServer } from '../api/server.js';
 import { parseRateLimits, RATE_LIMIT_CLASSES, type RateLimits } from '../api/rate-limits.js';
 import { ApiKeys } from '../auth/api-keys.js';
 import { DEMO_USER, ensureDemoCatalogue } from '../service/demo.js';
+import { ensureDemoMedia } from '../service/demo-media.js';
 import { issueDemoKeys } from '../service/demo-keys.js';
 import { auditKeyChanges } from '../service/key-audit.js';
 import { defaultFeedWorkers } from '../service/feed-workers.js';
-import { ForyouService } from '../service/foryou-service.js';
+import { defaultMediaDir, ForyouService } from '../service/foryou-service.js';
 import { nonNegativeInteger, port as parsePort, positiveInteger } from './option-parsers.js';
 
 interface ServeOptions {
@@ -56,7 +57,10 @@ export function registerServe(program: Command): void {
       } catch (error) {
         throw new Error(`--port ${(error as Error).message}, got "${options.port ?? process.env.PORT}"`);
       }
-      if (options.demo) await ensureDemoCatalogue(options.db, (line) => console.error(line));
+      if (options.demo) {
+        await ensureDemoCatalogue(options.db, (line) => console.error(line));
+        await ensureDemoMedia(options.db, defaultMediaDir(options.db), (line) => console.error(line));
+      }
       const service = await ForyouService.open(options.db, { feedWorkers: options.feedWorkers });
       const staticKeys = { admin: process.env.FORYOU_ADMIN_KEY, service: process.env.FORYOU_SERVICE_KEY };
       const keys = new ApiKeys(service.store, { staticKeys, onChange: auditKeyChanges(service.audit, 'foryou serve --demo') });

@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { runFfmpegOrThrow } from './ffmpeg.js';
 
-export type ClipPattern = 'testsrc2' | 'smptebars' | 'mandelbrot' | 'color';
-export const CLIP_PATTERNS: readonly ClipPattern[] = ['testsrc2', 'smptebars', 'mandelbrot', 'color'];
+/** ffmpeg's cheap built-in sources (mandelbrot and life cost 4–5× more to render: too slow for a first start). */
+export type ClipPattern = 'testsrc2' | 'smptebars' | 'cellauto' | 'color' | 'testsrc';
+export const CLIP_PATTERNS: readonly ClipPattern[] = ['testsrc2', 'smptebars', 'cellauto', 'color', 'testsrc'];
 
 export interface ClipOptions {
   pattern: ClipPattern;

@@ -111,6 +111,16 @@ describe('no outbound network', () => {
         'PUT /v1/users/{id}': { region: 'DE', interests: ['net'] },
         'POST /v1/events': { events: [{ id: 'net-1', user: 'net-user', video: 'net-video', type: 'play', watchMs: 9_000 }] },
         'POST /v1/algorithm/versions': { changes: { valueWeights: DEFAULT_ALGORITHM.valueWeights }, note: 'network test' },
+        'POST /v1/users/{id}/events': { events: [{ id: 'net-2', user: 'net-user', video: 'net-video', type: 'like' }] },
+        'PATCH /v1/users/{id}/settings': { personalized: true },
+      };
+      // The upload route takes a form: a demo clip, as the server made it.
+      const clip = await (await fetch(`${server.url}/media/demo/dance-1.mp4`)).arrayBuffer();
+      const uploadForm = () => {
+        const form = new FormData();
+        form.append('caption', 'network test');
+        form.append('file', new Blob([clip], { type: 'video/mp4' }), 'clip.mp4');
+        return form;
       };
       const document = (await (await fetch(`${server.url}/docs/json`)).json()) as { paths: Record<string, Record<string, unknown>> };
       const exercised: string[] = [];
@@ -126,10 +136,11 @@ describe('no outbound network', () => {
           .replace('{video}', 'net-video')
           .replace('{id}', path.includes('videos') ? 'net-video' : 'net-user');
         const body = bodies[`${method} ${path}`];
+        const upload = method === 'POST' && path === '/v1/users/{id}/videos';
         const response = await fetch(`${server.url}${url}`, {
           method,
           headers: body === undefined ? { authorization } : { authorization, 'content-type': 'application/json' },
-          body: body === undefined ? undefined : JSON.stringify(body),
+          body: upload ? uploadForm() : body === undefined ? undefined : JSON.stringify(body),
         });
         expect(response.status, `${method} ${url}`).toBeLessThan(300);
         await response.arrayBuffer();

@@ -21,6 +21,18 @@ describe('foryou serve --demo', () => {
     const feed = await (await fetchWithKey(`${first.url}/v1/feed/demo?n=10`)).json();
     expect(feed.items).toHaveLength(10);
     for (const item of feed.items) expect(item.reasons.length).toBeGreaterThan(0);
+    // Playable media, made by ffmpeg on this first start and shared by the videos of a topic.
+    for (const item of feed.items) expect(item.video.mediaUrl).toMatch(/^\/media\/demo\/[a-z]+-\d\.mp4$/);
+    const media = await fetch(`${first.url}${feed.items[0].video.mediaUrl}`, { headers: { range: 'bytes=0-1023' } });
+    expect(media.status).toBe(206);
+    expect(media.headers.get('content-type')).toMatch(/^video\/mp4/);
+    const head = Buffer.from(await media.arrayBuffer());
+    expect(head.length).toBe(1024);
+    // faststart: the moov atom comes right after ftyp, so a browser can start playing at once.
+    expect(head.subarray(4, 8).toString('latin1')).toBe('ftyp');
+    expect(head.toString('latin1')).toContain('moov');
+    const thumbnail = await fetch(`${first.url}${feed.items[0].video.thumbnailUrl}`);
+    expect(thumbnail.headers.get('content-type')).toBe('image/jpeg');
     const page = await (await fetch(`${first.url}/`)).text();
     expect(page).toContain('"demo"');
     // The page carries a key of the demo user: it reaches the demo user's feed and nobody else's.
