@@ -76,6 +76,8 @@ export function recordEvents(page: Page): SentEvent[] {
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
+  // Notices fade after a few seconds: the picture shows the page, not the last notice.
+  await page.locator('.toast').first().waitFor({ state: 'detached', timeout: 10_000 });
   await page.screenshot({ path: new URL(`${name}.png`, SCREENSHOTS).pathname });
 }
 
