@@ -3,11 +3,14 @@
  * feed, reset, upload makes a playable video appear on the creator's page, export downloads the user's JSON, and
  * deleting the account erases the user. Saves the settings screenshot.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CLI } from '../../src/bench/serve-process.js';
 import { locateFfmpeg } from '../../src/media/ffmpeg.js';
+import { putJson } from '../helpers/running-server.js';
 import { makeClip } from '../../src/media/synthetic-clip.js';
 import { openPhonePage, type AppPage } from './browser.js';
 import { recordEvents, screenshot, startDemoApp, type DemoApp } from './demo-app.js';
@@ -121,6 +124,32 @@ describe('settings and the account', () => {
     const data = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
     expect(JSON.stringify(data)).toContain('My first upload');
     expect(Array.isArray(data.events)).toBe(true);
+  });
+
+  it('without the demo key, a pasted user key signs in as that user', async () => {
+    // The operator registers the user and gives them a key.
+    expect((await putJson(`${app.url}/v1/users/alice`, { region: 'DE', interests: ['pets'] })).status).toBe(201);
+    const created = execFileSync(process.execPath, [CLI, 'keys', 'create', '--db', join(app.dataDir, 'foryou.db'), '--role', 'user', '--user', 'alice'], {
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
+    const key = created.toString().trim().split('\n').pop()!;
+
+    await page.goto('/settings');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('User id').fill('alice');
+    await page.getByLabel('Key').fill(key);
+    const feed = page.waitForResponse((r) => /\/v1\/feed\/alice(\?|$)/.test(r.url()));
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    expect((await feed).status()).toBe(200);
+    await page.locator('.slide[aria-current="true"]').waitFor();
+    // Kept across a reload, until signing out, which returns to the page's own (demo) session.
+    await page.reload();
+    await page.getByRole('link', { name: 'Me' }).click();
+    await page.waitForURL('**/creator/alice');
+    await page.goto('/settings');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.reload();
+    await page.getByText('Signed in as @demo').waitFor();
   });
 
   it('delete my account erases the user and ends the session', async () => {

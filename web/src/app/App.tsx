@@ -1,6 +1,7 @@
 /** The app: sign-in when no key is known, else the signed-in session. */
 import { useState } from 'react';
 import type { Credentials } from '../api/client';
+import { navigate } from '../router';
 import { SignIn } from '../signin/SignIn';
 import { forget, initialCredentials, isInjected, remember } from '../session';
 import { Session } from './Session';
@@ -11,6 +12,8 @@ export function App() {
 
   const signIn = (next: Credentials) => {
     if (!isInjected(next)) remember(next);
+    // A new session starts on its feed, wherever the previous one ended.
+    navigate('/');
     setFarewell(null);
     setCredentials(next);
   };
