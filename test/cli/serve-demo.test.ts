@@ -36,7 +36,7 @@ describe('foryou serve --demo', () => {
     const page = await (await fetch(`${first.url}/`)).text();
     expect(page).toContain('"demo"');
     // The page carries a key of the demo user: it reaches the demo user's feed and nobody else's.
-    const demoKey = /keyInput\.value = "(fy_[^"]+)"/.exec(page)?.[1];
+    const demoKey = /"key":"(fy_[^"]+)"/.exec(page)?.[1];
     const asDemo = (key: string | undefined) => ({ headers: { authorization: `Bearer ${key}` } });
     expect((await fetch(`${first.url}/v1/feed/demo?n=3`, asDemo(demoKey))).status).toBe(200);
     expect((await fetch(`${first.url}/v1/feed/someone-else?n=3`, asDemo(demoKey))).status).toBe(403);
