@@ -31,22 +31,39 @@ const CONTAINERS: ReadonlyMap<string, VideoProbe['extension']> = new Map([
 ]);
 const STILL_IMAGE_CODECS = new Set(['png', 'mjpeg', 'gif', 'bmp', 'webp', 'tiff', 'ansi']);
 
-/** Reads the first input's description; a string says why it is not an acceptable video. */
-export function parseVideoProbe(stderr: string): VideoProbe | string {
+/**
+ * Reads the first input's description; a string says why it is not an acceptable video. `durationMs` is undefined
+ * when the container does not record it (WebM straight from a browser's MediaRecorder): then it must be measured.
+ */
+export function parseVideoProbe(stderr: string): (Omit<VideoProbe, 'durationMs'> & { durationMs: number | undefined }) | string {
   const input = /^Input #0, ([^\s]+), from /m.exec(stderr);
   if (!input) return 'not a media file ffmpeg can read';
   const container = input[1]!;
   const extension = CONTAINERS.get(container.split(',')[0]!);
   if (extension === undefined) return `not an MP4 or WebM video (ffmpeg reads it as "${container}")`;
-  const duration = /Duration: (\d+):(\d{2}):(\d{2}(?:\.\d+)?)/.exec(stderr);
-  if (!duration) return 'its duration is unknown';
-  const durationMs = Math.round((Number(duration[1]) * 3600 + Number(duration[2]) * 60 + Number(duration[3])) * 1000);
-  if (!(durationMs > 0)) return 'it lasts no time';
+  const duration = /Duration: (\d+:\d{2}:\d{2}(?:\.\d+)?)/.exec(stderr);
+  if (!duration && !/Duration: N\/A/.test(stderr)) return 'its duration is unknown';
+  const durationMs = duration ? clockMs(duration[1]!) : undefined;
+  if (durationMs !== undefined && !(durationMs > 0)) return 'it lasts no time';
   const video = /Stream #0:\d+.*?: Video: ([\w-]+)[^\n]*?, (\d{2,5})x(\d{2,5})/.exec(stderr);
   if (!video) return 'it has no video stream';
   const videoCodec = video[1]!;
   if (STILL_IMAGE_CODECS.has(videoCodec)) return `its video stream is a still image (${videoCodec})`;
   return { durationMs, container, extension, videoCodec, width: Number(video[2]), height: Number(video[3]) };
+}
+
+/** HH:MM:SS.frac as milliseconds. */
+function clockMs(clock: string): number {
+  const [hours, minutes, seconds] = clock.split(':').map(Number) as [number, number, number];
+  return Math.round((hours * 3600 + minutes * 60 + seconds) * 1000);
+}
+
+/** The time of the last video packet, read by copying the stream to nowhere (no decoding: fast). */
+async function measureDurationMs(ffmpeg: string, file: string): Promise<number | undefined> {
+  const run = await runFfmpeg(ffmpeg, ['-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], 60_000);
+  const times = [...run.stderr.matchAll(/time=(\d+:\d{2}:\d{2}(?:\.\d+)?)/g)];
+  const last = times.at(-1);
+  return run.code === 0 && last ? clockMs(last[1]!) : undefined;
 }
 
 /** Probes `file`; throws NotAVideoError when it is not an acceptable video. */
@@ -55,5 +72,7 @@ export async function probeVideo(ffmpeg: string, file: string): Promise<VideoPro
   const run = await runFfmpeg(ffmpeg, ['-i', file], 30_000);
   const probe = parseVideoProbe(run.stderr);
   if (typeof probe === 'string') throw new NotAVideoError(probe);
-  return probe;
+  const durationMs = probe.durationMs ?? (await measureDurationMs(ffmpeg, file));
+  if (durationMs === undefined || !(durationMs > 0)) throw new NotAVideoError('its duration is unknown');
+  return { ...probe, durationMs };
 }

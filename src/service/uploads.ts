@@ -10,7 +10,7 @@ import { completeVideo, IdSchema, VideoSchema, type Video } from '../core/schema
 import { problemsFromIssues } from '../core/validation.js';
 import { FfmpegMissingError, locateFfmpeg } from '../media/ffmpeg.js';
 import { discard, type MediaStore } from '../media/media-store.js';
-import { NotAVideoError, probeVideo } from '../media/probe-video.js';
+import { NotAVideoError, probeVideo, type VideoProbe } from '../media/probe-video.js';
 import { makeThumbnail, thumbnailTimeMs } from '../media/thumbnail.js';
 import type { ForyouService } from './foryou-service.js';
 
@@ -49,6 +49,16 @@ export async function ffmpegForUploads(): Promise<string> {
   }
 }
 
+/** What the uploaded file is; a 400 naming `file` when it is not a video. */
+async function probeUpload(ffmpeg: string, file: string): Promise<VideoProbe> {
+  try {
+    return await probeVideo(ffmpeg, file);
+  } catch (error) {
+    if (error instanceof NotAVideoError) throw fileProblem(`not a playable video: ${error.message}`);
+    throw error;
+  }
+}
+
 /** A new upload id: `u` and 16 random base64url characters (id-like, so a safe file name). */
 function newUploadId(): string {
   return `u${randomBytes(12).toString('base64url')}`;
@@ -71,13 +81,7 @@ export async function publishUpload(
   try {
     const parsedFields = UploadFieldsSchema.safeParse(fields);
     if (!parsedFields.success) throw new InputError('invalid upload form', problemsFromIssues(parsedFields.error.issues));
-    let probe;
-    try {
-      probe = await probeVideo(ffmpeg, file);
-    } catch (error) {
-      if (error instanceof NotAVideoError) throw fileProblem(`not a playable video: ${error.message}`);
-      throw error;
-    }
+    const probe = await probeUpload(ffmpeg, file);
     const { caption, hashtags, sound } = parsedFields.data;
     // The creator's region, when known, so the video counts as popular where its audience is.
     const region = service.state.users.get(creator)?.profile.region;

@@ -1,8 +1,10 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CLI } from '../../src/bench/serve-process.js';
+import { locateFfmpeg } from '../../src/media/ffmpeg.js';
+import { makeClip } from '../../src/media/synthetic-clip.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { fetchWithKey, postJson, putJson, putVideos } from '../helpers/running-server.js';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
@@ -19,10 +21,17 @@ async function stop(server: ServerProcess): Promise<void> {
   expect(await server.exited).toBe(0);
 }
 
-/** Files of the data dir (db, -wal, -shm) holding the id's bytes. */
+/** Every file under the data dir (db, -wal, -shm, media/…), as paths relative to it. */
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .map((entry) => relative(dir, join(entry.parentPath, entry.name)));
+}
+
+/** Files under the data dir holding the id's bytes, in their content or their name. */
 function filesContaining(dir: string, id: string): string[] {
   const needle = Buffer.from(id, 'utf8');
-  return readdirSync(dir).filter((name) => readFileSync(join(dir, name)).includes(needle));
+  return filesUnder(dir).filter((name) => name.includes(id) || readFileSync(join(dir, name)).includes(needle));
 }
 
 describe('erasure', () => {
@@ -42,6 +51,17 @@ describe('erasure', () => {
       });
       expect(put.status).toBe(201);
     }
+    // And a real upload: a video file and its thumbnail under the data dir.
+    const clip = join(temp.dir, 'clip.mp4');
+    await makeClip(await locateFfmpeg(), clip, { pattern: 'smptebars', seconds: 1 });
+    const form = new FormData();
+    form.append('caption', `uploaded by ${ERASED}`);
+    form.append('file', new Blob([readFileSync(clip)], { type: 'video/mp4' }), `${ERASED}.mp4`);
+    const uploaded = await fetchWithKey(`${server.url}/v1/users/${ERASED}/videos`, { method: 'POST', body: form });
+    expect(uploaded.status).toBe(201);
+    const upload = (await uploaded.json()) as { id: string };
+    const uploadFiles = [`media/uploads/${upload.id}.mp4`, `media/uploads/${upload.id}.jpg`];
+    expect(filesUnder(dataDir)).toEqual(expect.arrayContaining(uploadFiles));
     const events = [
       ...Array.from({ length: 8 }, (_, i) => ({ id: `${ERASED}-p${i}`, user: ERASED, video: `v${i}`, type: 'play', watchMs: 15_000 })),
       { id: `${ERASED}-l0`, user: ERASED, video: 'v0', type: 'like' },
@@ -66,11 +86,12 @@ describe('erasure', () => {
     server = await spawnServer(['--db', db]);
     const exported = await (await fetchWithKey(`${server.url}/v1/users/${ERASED}/export`)).json();
     expect(exported.events).toHaveLength(10);
-    expect(exported.videos).toHaveLength(2);
+    expect(exported.videos).toHaveLength(3);
     expect(exported.model.userVector.hasVector).toBe(true);
     const erased = await fetchWithKey(`${server.url}/v1/users/${ERASED}`, { method: 'DELETE' });
     expect(erased.status).toBe(200);
-    expect(await erased.json()).toMatchObject({ users: 1, videos: 2, events: 10 + 1 + 6, batchSnapshots: 1 });
+    expect(await erased.json()).toMatchObject({ users: 1, videos: 3, events: 10 + 1 + 6, batchSnapshots: 1, mediaFiles: 2 });
+    expect(filesUnder(dataDir).filter((name) => name.includes(upload.id))).toEqual([]);
     expect((await fetchWithKey(`${server.url}/v1/users/${ERASED}`)).status).toBe(404);
     // While the server still runs: the write-ahead log and shared-memory files are there too.
     expect(readdirSync(dataDir)).toEqual(expect.arrayContaining(['foryou.db', 'foryou.db-wal', 'foryou.db-shm']));

@@ -7,15 +7,17 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync 
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiKeys } from '../../src/auth/api-keys.js';
-import { locateFfmpeg } from '../../src/media/ffmpeg.js';
+import { locateFfmpeg, runFfmpegOrThrow } from '../../src/media/ffmpeg.js';
 import { makeClip } from '../../src/media/synthetic-clip.js';
-import { fetchWithKey, putJson, putVideos, startServer, type RunningServer } from '../helpers/running-server.js';
+import { fetchWithKey, putJson, putVideos, startServer, TEST_SERVICE_KEY, type RunningServer } from '../helpers/running-server.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const CLIP_SECONDS = 2.5;
 let server: RunningServer;
 let clips: { dir: string; cleanup: () => void };
 let clip: Buffer;
+/** WebM as a browser's MediaRecorder writes it: a live stream, no duration in the header. */
+let liveWebm: Buffer;
 let mayaKey: string;
 let viewerKey: string;
 
@@ -41,6 +43,9 @@ beforeAll(async () => {
   const ffmpeg = await locateFfmpeg();
   await makeClip(ffmpeg, join(clips.dir, 'clip.mp4'), { pattern: 'testsrc2', seconds: CLIP_SECONDS, text: 'upload test' });
   clip = readFileSync(join(clips.dir, 'clip.mp4'));
+  const webm = join(clips.dir, 'live.webm');
+  await runFfmpegOrThrow(ffmpeg, ['-f', 'lavfi', '-i', 'testsrc2=size=240x320:rate=24', '-t', '2', '-c:v', 'libvpx', '-deadline', 'realtime', '-f', 'webm', '-live', '1', webm], 'make a WebM');
+  liveWebm = readFileSync(webm);
   server = await startServer();
   await putVideos(server.url, 30, 6, Date.now() - 3 * 86_400_000);
   const keys = new ApiKeys(server.service.store);
@@ -125,6 +130,19 @@ describe('POST /v1/users/:id/videos', () => {
     expect(found?.video).toMatchObject({ mediaUrl: video.mediaUrl, thumbnailUrl: video.thumbnailUrl });
   });
 
+  it('takes a browser-recorded WebM without a recorded duration, measuring it', async () => {
+    // Another creator, through the operator's service key.
+    const response = await upload('rec', form(liveWebm, { caption: 'recorded' }, 'recording.webm'), TEST_SERVICE_KEY);
+    expect(response.status).toBe(201);
+    const recorded = await response.json();
+    expect(recorded.mediaUrl).toBe(`/media/uploads/${recorded.id}.webm`);
+    expect(Math.abs(recorded.durationMs - 2000)).toBeLessThan(150);
+    const served = await fetch(`${server.url}${recorded.mediaUrl}`, { headers: { range: 'bytes=0-3' } });
+    expect(served.status).toBe(206);
+    expect(served.headers.get('content-type')).toMatch(/^video\/webm/);
+    expect(Buffer.from(await served.arrayBuffer()).equals(liveWebm.subarray(0, 4))).toBe(true);
+  });
+
   it('refuses a file that is not a video with 400 naming `file`, and keeps nothing of it', async () => {
     const before = mediaFiles();
     const count = (await server.service.store.counts()).videos;
@@ -182,6 +200,19 @@ describe('POST /v1/users/:id/videos', () => {
     expect(paths.filter((path) => existsSync(path))).toEqual([]);
     expect((await fetch(`${server.url}${video.mediaUrl}`)).status).toBe(404);
     expect((await (await fetchWithKey(`${server.url}/v1/creators/maya/videos`, {}, viewerKey)).json()).videos).toEqual([]);
+  });
+});
+
+describe('PUT /v1/videos/:id with media URLs', () => {
+  it('stores an operator\'s CDN URLs and refuses URLs a page must not load (javascript:, data:)', async () => {
+    const put = (mediaUrl: string) => putJson(`${server.url}/v1/videos/cdn1`, { creator: 'op', durationMs: 5000, mediaUrl, thumbnailUrl: 'https://cdn.example/t/1.jpg' });
+    expect((await put('https://cdn.example/v/1.mp4')).status).toBe(201);
+    expect(await server.service.store.getVideo('cdn1')).toMatchObject({ mediaUrl: 'https://cdn.example/v/1.mp4', thumbnailUrl: 'https://cdn.example/t/1.jpg' });
+    for (const bad of ['javascript:alert(1)', 'data:video/mp4;base64,AAAA', '//evil.example/x.mp4']) {
+      const response = await put(bad);
+      expect(response.status).toBe(400);
+      expect((await response.json()).problems[0].field).toBe('mediaUrl');
+    }
   });
 });
 

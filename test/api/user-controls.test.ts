@@ -22,7 +22,7 @@ const ann = workerUser('ann');
 const rita = workerUser('rita');
 
 interface Item {
-  video: { id: string };
+  video: { id: string; mediaUrl?: string; thumbnailUrl?: string };
   sources: string[];
   reasons: string[];
 }
@@ -50,6 +50,8 @@ beforeAll(async () => {
         sound: `${topic}-sound${i % 3}`,
         region: 'DE',
         createdAt: now - (i * 4 + TOPICS.indexOf(topic) + 100) * 60_000,
+        mediaUrl: `https://cdn.example/${topic}-${i}.mp4`,
+        thumbnailUrl: `/media/demo/${topic}.jpg`,
       });
     }
   }
@@ -101,7 +103,12 @@ describe('POST /v1/users/:id/events', () => {
 
 describe('PATCH /v1/users/:id/settings', () => {
   it('turns the default feed non-personalised, on the worker that serves the user, and back', async () => {
-    expect((await page(ann)).mode).toBe('personalized');
+    const personalized = await page(ann);
+    expect(personalized.mode).toBe('personalized');
+    // The worker's replica holds the videos' media too.
+    for (const item of personalized.items) {
+      expect(item.video).toMatchObject({ mediaUrl: `https://cdn.example/${item.video.id}.mp4`, thumbnailUrl: expect.stringMatching(/^\/media\/demo\//) });
+    }
     const response = await fetchWithKey(
       `${server.url}/v1/users/${ann}/settings`,
       { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ personalized: false }) },
@@ -167,7 +174,9 @@ describe('POST /v1/users/:id/reset', () => {
     // A restart rebuilds the state from the events: the recorded reset is replayed at its place in the log.
     await server.stop();
     server = await startServer(server.dbPath, { feedWorkers: 1 });
-    expect(profileSources((await page(rita)).items)).toEqual([]);
+    const afterRestart = (await page(rita)).items;
+    expect(profileSources(afterRestart)).toEqual([]);
+    expect(afterRestart[0]!.video.mediaUrl).toBe(`https://cdn.example/${afterRestart[0]!.video.id}.mp4`);
     const restarted = await exported(rita);
     expect(restarted.model.recentEngagementsKept).toBe(0);
     expect(restarted.model.userVector.hasVector).toBe(false);

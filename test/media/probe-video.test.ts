@@ -21,12 +21,17 @@ describe('parseVideoProbe', () => {
     });
   });
 
+  it('leaves the duration to be measured when the container does not record it (browser-recorded WebM)', () => {
+    const webm = MP4.replace('mov,mp4,m4a,3gp,3g2,mj2', 'matroska,webm').replace('00:01:02.48', 'N/A').replace('h264 (High)', 'vp8');
+    expect(parseVideoProbe(webm)).toMatchObject({ durationMs: undefined, extension: 'webm', videoCodec: 'vp8' });
+  });
+
   it('refuses what is not a video: text (read as ANSI art), audio only, still images, unknown duration', () => {
     const ansi = `Input #0, tty, from 'notes.txt':\n  Duration: 00:00:00.04, bitrate: 0 kb/s\n    Stream #0:0: Video: ansi, pal8, 640x400, 25 fps`;
     expect(parseVideoProbe(ansi)).toMatch(/not an MP4 or WebM/);
     expect(parseVideoProbe(MP4.replace(/.*Video: .*\n/, ''))).toMatch(/no video stream/);
     expect(parseVideoProbe(MP4.replace('Video: h264 (High)', 'Video: png'))).toMatch(/still image/);
-    expect(parseVideoProbe(MP4.replace('00:01:02.48', 'N/A'))).toMatch(/duration/);
+    expect(parseVideoProbe(MP4.replace('Duration: 00:01:02.48, ', ''))).toMatch(/duration/);
     expect(parseVideoProbe("notes.md: Invalid data found when processing input")).toMatch(/not a media file/);
   });
 });

@@ -11,7 +11,7 @@ import { PUBLIC } from '../access.js';
 export const USER_CONTROLS = [
   {
     control: 'personalised feed on/off',
-    how: 'PUT /v1/users/:id with settings.personalized=false, or GET /v1/feed/:id?mode=nonpersonalized',
+    how: 'PATCH /v1/users/:id/settings with {"personalized": false}, or GET /v1/feed/:id?mode=nonpersonalized',
     effect: 'a feed not based on profiling: popular in your region and new uploads (EU DSA Art. 38)',
   },
   {
@@ -23,6 +23,11 @@ export const USER_CONTROLS = [
     control: 'not interested / block a creator',
     how: 'POST /v1/events with type "not_interested" and one of their videos',
     effect: 'nothing of that creator is served to you again, and the model learns to show you less like it',
+  },
+  {
+    control: 'reset your recommendations',
+    how: 'POST /v1/users/:id/reset',
+    effect: 'what your history taught the feed about you is forgotten; whom you follow and block stays',
   },
   { control: 'export your data', how: 'GET /v1/users/:id/export', effect: 'everything held about you, as JSON' },
   {
