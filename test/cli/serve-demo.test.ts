@@ -47,7 +47,7 @@ describe('foryou serve --demo', () => {
     const again = await (await fetchWithKey(`${second.url}/healthz`)).json();
     expect(again).toMatchObject({ videos, users });
     // Each start issues new demo keys and revokes the previous ones, which could not be shown again.
-    const newKey = /keyInput\.value = "(fy_[^"]+)"/.exec(await (await fetch(`${second.url}/`)).text())?.[1];
+    const newKey = /"key":"(fy_[^"]+)"/.exec(await (await fetch(`${second.url}/`)).text())?.[1];
     expect(newKey).not.toBe(demoKey);
     expect((await fetch(`${second.url}/v1/feed/demo?n=3`, asDemo(newKey))).status).toBe(200);
     expect((await fetch(`${second.url}/v1/feed/demo?n=3`, asDemo(demoKey))).status).toBe(401);
