@@ -27,10 +27,13 @@ function installerBinary(): string | undefined {
   }
 }
 
+/** Undefined when `path` runs as ffmpeg; otherwise why not. */
 function answersVersion(path: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(path, ['-hide_banner', '-version'], { timeout: 10_000 }, (error) => {
-      resolve(error ? (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'not found' : error.message.split('\n')[0] : undefined);
+      if (!error) resolve(undefined);
+      else if ((error as NodeJS.ErrnoException).code === 'ENOENT') resolve('not found');
+      else resolve(error.message.split('\n')[0]);
     });
   });
 }

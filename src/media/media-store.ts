@@ -86,11 +86,6 @@ export class MediaStore {
     return removed;
   }
 
-  /** Whether a stem is usable as a media file name. */
-  static isStem(stem: string): boolean {
-    return STEM.test(stem);
-  }
-
   /** Temporaries left by a crash mid-write: nothing refers to them. */
   private sweepTemporaries(): void {
     for (const name of readdirSync(this.root)) {

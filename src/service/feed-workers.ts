@@ -6,11 +6,11 @@
  * two replicas, not three.
  *
  * - Start: every worker opens the store and rebuilds its replica itself, in parallel with the main thread.
- * - Replication: the main thread's OnlineState reports each putVideo / putUser / applyEvent / applyServed it applies
- *   (`onChange`), and this pool forwards them, batched per turn of the event loop, to every worker in the same
- *   order. OnlineState changes only through those four calls, so the replicas stay identical to the main thread's
- *   and to one rebuilt from the store. An event is applied (and so forwarded) only after it is stored durably, so
- *   an acknowledgement still means "stored".
+ * - Replication: the main thread's OnlineState reports each putVideo / putUser / applyEvent / applyServed /
+ *   eraseUser / resetProfile it applies (`onChange`), and this pool forwards them, batched per turn of the event
+ *   loop, to every worker in the same order. OnlineState changes only through those calls, so the replicas stay
+ *   identical to the main thread's and to one rebuilt from the store. An event is applied (and so forwarded) only
+ *   after it is stored durably, so an acknowledgement still means "stored".
  * - Routing: every feed call of a user goes to the thread that owns the user, which therefore serves the user's
  *   pages in order against their own seen set. A worker handles messages in the order posted, and pending changes
  *   are always posted before a call, so an acknowledged event is visible to the user's next feed
