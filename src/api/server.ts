@@ -84,6 +84,6 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerUserControlRoutes(app, service);
   await registerUploadRoutes(app, service, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
   await registerMediaRoutes(app, service.media);
-  registerWebApp(app, options.demoUser, options.demoUserKey);
+  await registerWebApp(app, options.demoUser, options.demoUserKey);
   return app;
 }

@@ -12,7 +12,14 @@ import { startServer, TEST_ADMIN_KEY, TEST_SERVICE_KEY, type RunningServer } fro
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 /** The only routes anyone may call without a key. */
-const PUBLIC_URLS = [/^\/$/, /^\/healthz$/, /^\/docs(\/.*)?$/, /^\/v1\/transparency$/, /^\/media\/\*$/];
+const PUBLIC_URLS = [
+  /^\/(following|upload|settings|creator\/:creator)?$/, // the web app's page at its own paths
+  /^\/assets\/\*$/,
+  /^\/healthz$/,
+  /^\/docs(\/.*)?$/,
+  /^\/v1\/transparency$/,
+  /^\/media\/\*$/,
+];
 /** The only routes any user's key may call about anyone (reads a signed-in app makes about others). */
 const ANY_KEY_URLS = [/^\/v1\/creators\/:id\/videos$/];
 

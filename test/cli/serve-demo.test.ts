@@ -36,7 +36,7 @@ describe('foryou serve --demo', () => {
     const page = await (await fetch(`${first.url}/`)).text();
     expect(page).toContain('"demo"');
     // The page carries a key of the demo user: it reaches the demo user's feed and nobody else's.
-    const demoKey = /keyInput\.value = "(fy_[^"]+)"/.exec(page)?.[1];
+    const demoKey = /"key":"(fy_[^"]+)"/.exec(page)?.[1];
     const asDemo = (key: string | undefined) => ({ headers: { authorization: `Bearer ${key}` } });
     expect((await fetch(`${first.url}/v1/feed/demo?n=3`, asDemo(demoKey))).status).toBe(200);
     expect((await fetch(`${first.url}/v1/feed/someone-else?n=3`, asDemo(demoKey))).status).toBe(403);
@@ -47,7 +47,7 @@ describe('foryou serve --demo', () => {
     const again = await (await fetchWithKey(`${second.url}/healthz`)).json();
     expect(again).toMatchObject({ videos, users });
     // Each start issues new demo keys and revokes the previous ones, which could not be shown again.
-    const newKey = /keyInput\.value = "(fy_[^"]+)"/.exec(await (await fetch(`${second.url}/`)).text())?.[1];
+    const newKey = /"key":"(fy_[^"]+)"/.exec(await (await fetch(`${second.url}/`)).text())?.[1];
     expect(newKey).not.toBe(demoKey);
     expect((await fetch(`${second.url}/v1/feed/demo?n=3`, asDemo(newKey))).status).toBe(200);
     expect((await fetch(`${second.url}/v1/feed/demo?n=3`, asDemo(demoKey))).status).toBe(401);
