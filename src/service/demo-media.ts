@@ -17,7 +17,8 @@ import type { Store } from '../store/store.js';
 
 /** Clips per topic: enough that a feed does not show the same picture twice in a row. */
 export const DEMO_CLIP_VARIANTS = 2;
-const CLIP_SECONDS = 3;
+/** Every demo video is this long: the demo catalogue is made with this duration, so durations tell the truth. */
+export const DEMO_CLIP_SECONDS = 3;
 const META_KEY = 'demo-media';
 
 interface Clip {
@@ -59,7 +60,7 @@ async function makeDemoClip(ffmpeg: string, media: MediaStore, clip: Clip, font:
         temporary,
         {
           pattern: CLIP_PATTERNS[(clip.topic + clip.variant) % CLIP_PATTERNS.length]!,
-          seconds: CLIP_SECONDS,
+          seconds: DEMO_CLIP_SECONDS,
           color: hslToHex(hue, 0.55, 0.4),
           toneHz: 220 + clip.topic * 20 + clip.variant * 110,
           text: `#${topic.name}`,
@@ -128,7 +129,7 @@ export async function ensureDemoMedia(location: string, mediaDir: string | undef
       return;
     }
     const started = Date.now();
-    log(`foryou: making the demo media with ffmpeg (${CLIPS.length} clips of ${CLIP_SECONDS} s, ${TOPICS.length} topics)…`);
+    log(`foryou: making the demo media with ffmpeg (${CLIPS.length} clips of ${DEMO_CLIP_SECONDS} s, ${TOPICS.length} topics)…`);
     try {
       await makeDemoClips(ffmpeg, media, log);
     } catch (error) {

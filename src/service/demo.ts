@@ -6,9 +6,10 @@
 import { loadWorldIntoStore } from '../sim/load-into-store.js';
 import { createWorld } from '../sim/world.js';
 import { openStore } from '../store/open-store.js';
+import { DEMO_CLIP_SECONDS } from './demo-media.js';
 
 export const DEMO_USER = 'demo';
-const DEMO_WORLD = { users: 800, videos: 3000, events: 80_000, seed: 42 };
+const DEMO_WORLD = { users: 800, videos: 3000, events: 80_000, seed: 42, videoDurationMs: DEMO_CLIP_SECONDS * 1000 };
 
 export async function ensureDemoCatalogue(location: string, log: (line: string) => void): Promise<void> {
   const store = openStore(location);

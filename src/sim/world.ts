@@ -29,6 +29,11 @@ export interface WorldOptions {
   seed?: number;
   /** The world's present, ms since the epoch; every time in it lies before. Defaults to the current time. */
   now?: number;
+  /**
+   * Every video this long, as in the demo, whose playable clips all have one length (so the watch ratios its
+   * history and its viewers make mean the same); default: skewed short over 5–180 s.
+   */
+  videoDurationMs?: number;
 }
 
 export const DEFAULT_WORLD_OPTIONS = { users: 10_000, videos: 20_000, seed: 1 } as const;
@@ -97,6 +102,10 @@ export function createWorld(options: WorldOptions = {}): World {
   if (!Number.isInteger(videoCount) || videoCount < 1) throw new Error('videos must be a positive integer');
   // The PRNG takes 32 bits: larger seeds would silently repeat smaller ones.
   if (!Number.isInteger(seed) || seed < 0 || seed > 0xffff_ffff) throw new Error('seed must be an integer in 0…4294967295');
+  const fixedDurationMs = options.videoDurationMs;
+  if (fixedDurationMs !== undefined && (!Number.isInteger(fixedDurationMs) || fixedDurationMs < 1)) {
+    throw new Error('videoDurationMs must be a positive integer');
+  }
 
   const root = new Random(seed);
   // One stream per part, so that changing how videos are made never changes the users of a seed.
@@ -107,7 +116,7 @@ export function createWorld(options: WorldOptions = {}): World {
   const topicCount = TOPICS.length;
   const users = makeUsers(userCount, topicCount, now, userRandom);
   const creators = pickCreators(userCount, users.latent, topicCount, creatorRandom);
-  const videos = makeVideos(videoCount, users.list, users.latent, creators, now, videoRandom);
+  const videos = makeVideos(videoCount, users.list, users.latent, creators, now, videoRandom, fixedDurationMs);
 
   const latent: LatentState = { topicCount, ...users.latent, ...creators, ...videos.latent };
   return {
@@ -219,6 +228,7 @@ function makeVideos(
   creatorInfo: { creators: Int32Array; creatorTopic: Uint8Array },
   now: number,
   random: Random,
+  fixedDurationMs: number | undefined,
 ) {
   const topicCount = TOPICS.length;
   const { creators, creatorTopic } = creatorInfo;
@@ -254,7 +264,9 @@ function makeVideos(
     }
     const quality = 1 / (1 + Math.exp(-0.9 * random.normal()));
     // Skewed short: log-uniform over [5 s, 180 s] with the exponent bent towards 0 (median ≈ 16 s).
-    const durationMs = Math.round(MIN_DURATION_MS * Math.pow(MAX_DURATION_MS / MIN_DURATION_MS, Math.pow(random.next(), 1.6)));
+    // Drawn even when fixed, so the rest of the world stays the same for a seed.
+    const drawnMs = Math.round(MIN_DURATION_MS * Math.pow(MAX_DURATION_MS / MIN_DURATION_MS, Math.pow(random.next(), 1.6)));
+    const durationMs = fixedDurationMs ?? drawnMs;
     // Only recent uploads can still be in moderation.
     const pending = createdAt[v]! > now - 2 * DAY_MS && random.chance(0.25);
 

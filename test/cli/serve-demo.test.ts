@@ -5,6 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../helpers/server-process.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 import { fetchWithKey } from '../helpers/running-server.js';
+import { DEMO_CLIP_SECONDS } from '../../src/service/demo-media.js';
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
@@ -23,6 +24,8 @@ describe('foryou serve --demo', () => {
     for (const item of feed.items) expect(item.reasons.length).toBeGreaterThan(0);
     // Playable media, made by ffmpeg on this first start and shared by the videos of a topic.
     for (const item of feed.items) expect(item.video.mediaUrl).toMatch(/^\/media\/demo\/[a-z]+-\d\.mp4$/);
+    // Demo videos are as long as their clips, so the watch ratios the app reports mean what they say.
+    for (const item of feed.items) expect(item.video.durationMs).toBe(DEMO_CLIP_SECONDS * 1000);
     const media = await fetch(`${first.url}${feed.items[0].video.mediaUrl}`, { headers: { range: 'bytes=0-1023' } });
     expect(media.status).toBe(206);
     expect(media.headers.get('content-type')).toMatch(/^video\/mp4/);

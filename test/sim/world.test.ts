@@ -21,6 +21,16 @@ describe('createWorld', () => {
     expect(b.videos.map((v) => v.caption)).not.toEqual(a.videos.map((v) => v.caption));
   });
 
+  it('can make every video one length, changing nothing else of the world', () => {
+    const drawn = createWorld({ users: 300, videos: 600, seed: 11, now: NOW });
+    const fixed = createWorld({ users: 300, videos: 600, seed: 11, now: NOW, videoDurationMs: 3000 });
+    expect(new Set(fixed.videos.map((v) => v.durationMs))).toEqual(new Set([3000]));
+    expect(new Set(drawn.videos.map((v) => v.durationMs)).size).toBeGreaterThan(100);
+    expect(fixed.videos.map(({ durationMs: _, ...rest }) => rest)).toEqual(drawn.videos.map(({ durationMs: _, ...rest }) => rest));
+    expect(fixed.users).toEqual(drawn.users);
+    expect(() => createWorld({ users: 10, videos: 10, videoDurationMs: 0 })).toThrow(/videoDurationMs/);
+  });
+
   it('makes users and videos that the API schemas accept unchanged', () => {
     const world = createWorld({ users: 500, videos: 1000, seed: 5, now: NOW });
     for (const video of world.videos) {
