@@ -422,14 +422,9 @@ export class VideoVectorIndex {
       this.dirtyCount = 0;
       this.dirtyHead = 0;
     }
-    const chunk = 65_536;
-    const batch = this.batch(chunk);
-    for (let start = 0; start < size; start += chunk) {
-      const end = Math.min(size, start + chunk);
-      let n = 0;
-      for (let vidx = start; vidx < end; vidx++) if (!members || members[vidx] === 1) batch[n++] = vidx;
-      this.reinsert(batch, n);
-    }
+    // The index was sized for every member: no `reserve` here, which on the last chunk of a batched build doubled
+    // the capacity (at 1M videos, room for 2M, whose per-slot locks and link lists hnswlib allocates at once).
+    for (let vidx = 0; vidx < size; vidx++) if (!members || members[vidx] === 1) this.put(vidx);
   }
 
   /**
