@@ -7,7 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
 /** The URL path the files are served under. */
 export const MEDIA_URL_PREFIX = '/media/';
@@ -23,7 +23,11 @@ const STEM = /^[A-Za-z0-9_-]{1,100}$/;
 const TEMP_PREFIX = '.tmp-';
 
 export class MediaStore {
-  constructor(readonly root: string) {
+  /** Absolute: a store opened by a relative path (`--db data/x.db`) still serves its files (the static route wants it). */
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = resolve(root);
     for (const folder of FOLDERS) mkdirSync(join(root, folder), { recursive: true });
     this.sweepTemporaries();
   }

@@ -5,17 +5,21 @@
  */
 import { gaussian } from './random.js';
 
+/** Integer shapes up to this are drawn as sums of exponentials (12 uniforms multiply to at least 2^-384: no underflow). */
+const SMALL_INTEGER_SHAPE = 12;
+
 /**
  * Gamma(shape, 1) by Marsaglia and Tsang (2000): a squeeze-accelerated rejection sampler that accepts about 98% of
  * proposals for shape ≥ 1. Shapes below 1 use Gamma(a) = Gamma(a + 1) · U^(1/a). `normal` lets a caller with its own
  * normal generator (the simulator) keep its random stream.
  */
-export function sampleGamma(random: () => number, shape: number, normal: () => number = () => gaussian(random)): number {
+export function sampleGamma(random: () => number, shape: number, normal?: () => number): number {
   if (shape < 1) {
     const u = 1 - random(); // in (0, 1]
     return sampleGamma(random, shape + 1, normal) * Math.pow(u, 1 / shape);
   }
   const d = shape - 1 / 3;
+  normal ??= () => gaussian(random);
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number;
@@ -32,11 +36,28 @@ export function sampleGamma(random: () => number, shape: number, normal: () => n
   }
 }
 
-/** θ ~ Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). */
+/**
+ * θ ~ Beta(a, b) as X / (X + Y) with X ~ Gamma(a), Y ~ Gamma(b). Thompson sampling draws one per exploring video
+ * per feed request, mostly with small whole-number counts (a video's first views): those take the cheap exact path.
+ */
 export function sampleBeta(random: () => number, a: number, b: number): number {
-  const x = sampleGamma(random, a);
-  const y = sampleGamma(random, b);
+  const x = isSmallInteger(a) ? sampleGammaOfInteger(random, a) : sampleGamma(random, a);
+  const y = isSmallInteger(b) ? sampleGammaOfInteger(random, b) : sampleGamma(random, b);
   return x / (x + y);
+}
+
+/**
+ * Gamma(k) for a whole k ≥ 1: the sum of k standard exponentials, −log of the product of k uniforms. One log and
+ * no rejection loop.
+ */
+export function sampleGammaOfInteger(random: () => number, k: number): number {
+  let product = 1;
+  for (let i = 0; i < k; i++) product *= 1 - random(); // each in (0, 1]
+  return -Math.log(product);
+}
+
+function isSmallInteger(shape: number): boolean {
+  return shape >= 1 && shape <= SMALL_INTEGER_SHAPE && Number.isInteger(shape);
 }
 
 /** P(θ > x) for θ ~ Beta(a, b): one minus the regularized incomplete beta function I_x(a, b). */

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { spawnServer } from '../helpers/server-process.js';
@@ -56,6 +56,23 @@ describe('foryou serve --demo', () => {
     expect((await fetch(`${second.url}/v1/feed/demo?n=3`, asDemo(demoKey))).status).toBe(401);
     second.child.kill('SIGTERM');
     await second.exited;
+  });
+
+  it('serves a store given by a relative path, its media included (the bench passes one)', async () => {
+    const db = relative(process.cwd(), join(temp.dir, 'relative', 'store.db'));
+    expect(db.startsWith('/')).toBe(false);
+    const server = await spawnServer(['--db', db, '--demo']);
+    try {
+      expect((await fetchWithKey(`${server.url}/healthz`)).status).toBe(200);
+      const demoKey = /"key":"(fy_[^"]+)"/.exec(await (await fetch(`${server.url}/`)).text())?.[1];
+      const feed = await fetch(`${server.url}/v1/feed/demo?n=1`, { headers: { authorization: `Bearer ${demoKey}` } });
+      const [item] = ((await feed.json()) as { items: Array<{ video: { mediaUrl?: string } }> }).items;
+      expect(item?.video.mediaUrl).toMatch(/^\/media\//);
+      expect((await fetch(`${server.url}${item!.video.mediaUrl}`)).status).toBe(200);
+    } finally {
+      server.child.kill('SIGTERM');
+      await server.exited;
+    }
   });
 
   it('answers --help through the package bin', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { betaSurvival, logGamma, regularizedIncompleteBeta, sampleBeta, sampleGamma } from '../../src/models/beta-posterior.js';
+import { betaSurvival, logGamma, regularizedIncompleteBeta, sampleBeta, sampleGamma, sampleGammaOfInteger } from '../../src/models/beta-posterior.js';
 import { seededRandom } from '../../src/models/random.js';
 
 const SAMPLES = 200_000;
@@ -39,6 +39,12 @@ describe('Beta sampling', () => {
     for (const shape of [0.3, 1, 4.5, 50]) {
       const random = seededRandom(7);
       const { mean, variance } = moments(() => sampleGamma(random, shape));
+      expect(Math.abs(mean - shape)).toBeLessThan(5 * Math.sqrt(shape / SAMPLES));
+      expect(Math.abs(variance / shape - 1)).toBeLessThan(0.05);
+    }
+    for (const shape of [1, 3, 12]) {
+      const random = seededRandom(11);
+      const { mean, variance } = moments(() => sampleGammaOfInteger(random, shape));
       expect(Math.abs(mean - shape)).toBeLessThan(5 * Math.sqrt(shape / SAMPLES));
       expect(Math.abs(variance / shape - 1)).toBeLessThan(0.05);
     }
