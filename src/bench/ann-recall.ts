@@ -9,9 +9,18 @@ import { OnlineState } from '../features/online-state.js';
 import { HEAD_COUNT, HEADS } from '../models/online/heads.js';
 import { topK } from '../models/top-k.js';
 
+/** What a video is really worth to a user (the simulator's hidden ground truth), for judging retrieval. */
+export type RetrievalOracle = (user: string, video: string) => number | undefined;
+
 export interface AnnRecall {
   /** Mean over queries of |ANN top k ∩ exact top k| / |exact top k|. */
   recall: number;
+  /**
+   * With an oracle: the mean true value of the ANN's top k and of the exact top k. Recall counts a miss even when
+   * the index returns a video that is just as good instead; these say whether the misses cost the user anything.
+   */
+  annTrueValue?: number;
+  exactTrueValue?: number;
   k: number;
   queries: number;
   vectors: number;
@@ -27,7 +36,7 @@ export interface AnnRecall {
 export function measureAnnRecall(
   state: OnlineState,
   userIds: readonly string[],
-  options: { queries?: number; k?: number; algorithm?: AlgorithmConfig } = {},
+  options: { queries?: number; k?: number; algorithm?: AlgorithmConfig; oracle?: RetrievalOracle } = {},
 ): AnnRecall {
   const index = state.videoVectors;
   const ranker = state.learner?.ranker;
@@ -40,12 +49,14 @@ export function measureAnnRecall(
   const headWeights = Float64Array.from({ length: HEAD_COUNT }, (_, h) => algorithm.valueWeights[HEADS[h]!]);
 
   const queryVectors = new Float32Array(wantedQueries * dim);
+  const queryUsers: string[] = [];
   const query = new Float32Array(dim);
   let queries = 0;
   const step = Math.max(1, Math.floor(userIds.length / wantedQueries));
   for (let i = 0; i < userIds.length && queries < wantedQueries; i += step) {
     if (!ranker.userQuery(userIds[i]!, headWeights, query)) continue;
     queryVectors.set(query, queries * dim);
+    queryUsers.push(userIds[i]!);
     queries++;
   }
   const { vidx, vectors } = index.currentVectors();
@@ -64,6 +75,19 @@ export function measureAnnRecall(
   started = performance.now();
   let hits = 0;
   let relevant = 0;
+  const oracle = options.oracle;
+  const trueValue = { ann: 0, exact: 0, count: 0 };
+  const valueOf = (user: string, list: Iterable<number>): number => {
+    let sum = 0;
+    let n = 0;
+    for (const v of list) {
+      const value = oracle!(user, state.catalog.videos[v]!.id);
+      if (value === undefined) continue;
+      sum += value;
+      n++;
+    }
+    return n === 0 ? 0 : sum / n;
+  };
   const scores = new Float64Array(count);
   const topItems = new Int32Array(wanted);
   const topScores = new Float64Array(wanted);
@@ -80,10 +104,18 @@ export function measureAnnRecall(
     for (let i = 0; i < found; i++) truth.add(vidx[topItems[i]!]!);
     relevant += truth.size;
     for (const result of approximate[q]!) if (truth.has(result)) hits++;
+    if (oracle) {
+      trueValue.ann += valueOf(queryUsers[q]!, approximate[q]!);
+      trueValue.exact += valueOf(queryUsers[q]!, truth);
+      trueValue.count++;
+    }
   }
   const exactSeconds = (performance.now() - started) / 1000;
   return {
     recall: relevant === 0 ? 0 : hits / relevant,
+    ...(oracle && trueValue.count > 0
+      ? { annTrueValue: trueValue.ann / trueValue.count, exactTrueValue: trueValue.exact / trueValue.count }
+      : {}),
     k,
     queries,
     vectors: count,
@@ -94,6 +126,14 @@ export function measureAnnRecall(
 
 export interface AnnBench {
   annRecallAt100: number;
+  /** The search expansion the index serves with (hnswlib raises it to the number of results asked). */
+  annExpansionSearch: number;
+  /**
+   * The simulator's true expected watch ratio of the ANN's top 100 and of the exact top 100, averaged over the
+   * queries: the retrieval quality the recall figure stands in for.
+   */
+  annTop100TrueWatchRatio?: number;
+  exactTop100TrueWatchRatio?: number;
   annQueriesPerSec: number;
   exactQueriesPerSec: number;
   annVectors: number;
@@ -111,6 +151,7 @@ export function benchAnn(
   videos: readonly Video[],
   users: readonly User[],
   events: readonly AcceptedEvent[],
+  oracle?: RetrievalOracle,
   queries = 1000,
 ): AnnBench {
   const state = new OnlineState(DEFAULT_ALGORITHM);
@@ -122,10 +163,13 @@ export function benchAnn(
   const started = performance.now();
   index.attach();
   const annBuildSeconds = (performance.now() - started) / 1000;
-  const result = measureAnnRecall(state, users.map((user) => user.id), { queries, k: 100 });
+  const result = measureAnnRecall(state, users.map((user) => user.id), { queries, k: 100, ...(oracle ? { oracle } : {}) });
   const bytes = index.savedSizeBytes();
   return {
     annRecallAt100: round(result.recall),
+    annExpansionSearch: index.options.expansionSearch,
+    ...(result.annTrueValue === undefined ? {} : { annTop100TrueWatchRatio: round(result.annTrueValue) }),
+    ...(result.exactTrueValue === undefined ? {} : { exactTop100TrueWatchRatio: round(result.exactTrueValue) }),
     annQueriesPerSec: result.annQueriesPerSec,
     exactQueriesPerSec: result.exactQueriesPerSec,
     annVectors: result.vectors,

@@ -80,7 +80,12 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   log(`online ranker: learning throughput over ${learningEvents.length} events, scoring throughput`);
   const throughput = measureRankerThroughput(world.videos, world.users, learningEvents, 1_000_000);
   log('ann index: build from the learned ranker, recall@100 against exact search');
-  const { annRecallAt100, ...ann } = benchAnn(world.videos, world.users, learningEvents);
+  const { annRecallAt100, ...ann } = benchAnn(
+    world.videos,
+    world.users,
+    learningEvents,
+    (user, video) => groundTruthById(world, user, video)?.expectedWatchRatio,
+  );
   log('online ranker: progressive validation (predict, then learn)');
   const { eventsLearnedPerSec: _, ...progressive } = progressiveValidation(world.videos, world.users, learningEvents, {
     warmupEvents: Math.floor(learningEvents.length * 0.3),

@@ -4,6 +4,7 @@
  */
 import { DENSE_INDEX as D, type RankerInput } from '../models/online/ranker-input.js';
 import type { OnlineState } from './online-state.js';
+import type { VideoCatalog } from './video-catalog.js';
 import { topicProfile, type TopicProfile } from './topic-profile.js';
 import type { UserState } from './user-state.js';
 
@@ -25,26 +26,25 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   dense[D.likeRate] = engagement.likeRate(vidx);
   dense[D.meanWatchRatio] = Math.min(engagement.meanWatchRatio(vidx), 3);
   dense[D.popularity] = Math.log1p(plays) / 10;
-  dense[D.topicMatch] = topicMatch(state, user, video.hashtags);
+  dense[D.topicMatch] = topicMatchOf(topicProfile(state, user), catalog, vidx);
   dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
   dense[D.duration] = Math.log(Math.max(1, catalog.durationMs[vidx]! / 1000)) / 5;
   dense[D.retrievalScore] = 0;
 }
 
 /**
- * How strongly the user's recent positive engagements (finished plays, likes, shares, comments) point at these
- * hashtags: the share of them carrying the video's most-engaged hashtag.
+ * How strongly the user's recent positive engagements (finished plays, likes, shares, comments) point at the
+ * video's hashtags: the share of them carrying its most-engaged hashtag. Reads the catalogue's hashtag numbers,
+ * not the video record: per candidate, one cache miss fewer at a million videos.
  */
-function topicMatch(state: OnlineState, user: UserState, hashtags: readonly string[]): number {
-  return topicMatchIn(topicProfile(state, user), hashtags);
-}
-
-/** `topicMatch` with the user's profile looked up once per request rather than once per candidate. */
-export function topicMatchIn(profile: TopicProfile, hashtags: readonly string[]): number {
+export function topicMatchOf(profile: TopicProfile, catalog: VideoCatalog, vidx: number): number {
   if (profile.positives === 0) return 0;
+  const { hashtagPool, hashtagIds } = catalog;
+  const start = catalog.hashtagStart[vidx]!;
+  const end = start + catalog.hashtagCount[vidx]!;
   let best = 0;
-  for (const tag of hashtags) {
-    const count = profile.counts.get(tag);
+  for (let i = start; i < end; i++) {
+    const count = profile.counts.get(hashtagIds[hashtagPool[i]!]!);
     if (count !== undefined && count > best) best = count;
   }
   return best / profile.positives;

@@ -6,7 +6,7 @@
  * video's own smoothed counters instead of the ranker, plus the user's topic match and the source boosts: a few
  * typed-array reads per candidate, no embeddings, no allocation.
  */
-import { topicMatchIn } from '../features/ranker-features.js';
+import { topicMatchOf } from '../features/ranker-features.js';
 import { topicProfile, type TopicProfile } from '../features/topic-profile.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import type { SourceBits } from './source-reasons.js';
@@ -95,7 +95,7 @@ export class PreRanker {
       w.watchRatio * Math.min(engagement.meanWatchRatio(vidx), 3) +
       w.finish * ((engagement.finishes[vidx]! + 1) / (plays + 4)) +
       w.like * engagement.likeRate(vidx);
-    value += TOPIC_MATCH_WEIGHT * topicMatchIn(profile, catalog.videos[vidx]!.hashtags);
+    value += TOPIC_MATCH_WEIGHT * topicMatchOf(profile, catalog, vidx);
     return value + sourceBoost(candidates, slot, this.bits, boosts);
   }
 }

@@ -103,6 +103,22 @@ describe('video vector index', () => {
     expect(result.recall).toBeGreaterThanOrEqual(0.95);
   });
 
+  it('values the ANN answers and the exact ones with an oracle: in-cluster videos are worth 1, others 0', () => {
+    const { state, users, clusterOf } = clusteredState(5_000, 10, 3);
+    const userCluster = (user: string) => Number(user.slice(1)) % 10;
+    const oracle = (user: string, video: string) => (clusterOf(state.catalog.vidx(video)!) === userCluster(user) ? 1 : 0);
+    const result = measureAnnRecall(state, users, { queries: 40, k: 50, oracle });
+    // Each user's query points at their cluster, so most answers are its videos (the longest vectors of a nearby
+    // cluster can win by inner product), and with recall near 1 the two lists are worth the same.
+    expect(result.exactTrueValue).toBeGreaterThan(0.8);
+    expect(Math.abs(result.annTrueValue! - result.exactTrueValue!)).toBeLessThan(0.01);
+    // An oracle that disagrees with every answer values them at 0.
+    const none = measureAnnRecall(state, users, { queries: 40, k: 50, oracle: () => 0 });
+    expect(none.annTrueValue).toBe(0);
+    expect(none.exactTrueValue).toBe(0);
+    expect(measureAnnRecall(state, users, { queries: 5, k: 10 }).annTrueValue).toBeUndefined();
+  });
+
   it('retrieves videos put after start, and never returns removed ones', () => {
     const { state, users, clusterOf } = clusteredState(3_000, 6, 11);
     const index = state.videoVectors!;

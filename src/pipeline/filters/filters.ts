@@ -38,11 +38,11 @@ export const creatorFilter: Filter = {
 export const soundFilter: Filter = {
   name: 'sound',
   keep: (request, vidx) => {
-    // Most users marked nothing: answer before reading the video record (a cache miss per candidate).
+    // Most users marked nothing: answer before reading the catalogue (a cache miss per candidate).
     if (request.user.notInterestedSounds.size === 0) return true;
-    const sound = request.state.catalog.videos[vidx]!.sound;
-    if (sound === undefined) return true;
-    return (request.user.notInterestedSounds.get(sound) ?? 0) < request.algorithm.hideSoundAfterNotInterested;
+    const { soundIdx, soundIds } = request.state.catalog;
+    if (soundIdx[vidx]! < 0) return true;
+    return (request.user.notInterestedSounds.get(soundIds[soundIdx[vidx]!]!) ?? 0) < request.algorithm.hideSoundAfterNotInterested;
   },
   why: (request, vidx) => {
     const sound = request.state.catalog.videos[vidx]!.sound!;
@@ -56,8 +56,9 @@ export const blockedFilter: Filter = {
   keep: (request, vidx) => {
     const { user } = request;
     if (user.blockedCreators.size === 0 && user.blockedSounds.size === 0) return true;
-    const video = request.state.catalog.videos[vidx]!;
-    return !user.blockedCreators.has(video.creator) && (video.sound === undefined || !user.blockedSounds.has(video.sound));
+    const { creatorIds, creatorIdx, soundIds, soundIdx } = request.state.catalog;
+    if (user.blockedCreators.has(creatorIds[creatorIdx[vidx]!]!)) return false;
+    return soundIdx[vidx]! < 0 || !user.blockedSounds.has(soundIds[soundIdx[vidx]!]!);
   },
   why: (request, vidx) => {
     const video = request.state.catalog.videos[vidx]!;
