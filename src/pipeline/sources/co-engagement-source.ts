@@ -71,9 +71,11 @@ export class CoEngagementSource implements CandidateSource {
     top.reset(budget);
     for (let i = 0; i < sums.size; i++) {
       const vidx = sums.vidxAt(i);
-      if (!isServable(request, vidx)) continue;
       // Cosine-style: a neighbour co-engaged with everything (a hit) counts less than one specific to the seeds.
-      top.offer(sums.scoreAt(i) / Math.sqrt(index.rowTotal(index.row(vidx))), vidx);
+      const score = sums.scoreAt(i) / Math.sqrt(index.rowTotal(index.row(vidx)));
+      // Below a full selection's floor: no need to read the safety filters and the seen set.
+      if (score < top.floor || !isServable(request, vidx)) continue;
+      top.offer(score, vidx);
     }
     let best = 0;
     for (let i = 0; i < top.size; i++) best = Math.max(best, top.scores[i]!);

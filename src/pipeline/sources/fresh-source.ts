@@ -39,8 +39,12 @@ export class FreshSource implements CandidateSource {
     let size = 0;
     for (let i = 0; i < scan; i++) {
       const vidx = exposure.exploring[(start + i) % count]!;
-      if (request.now - catalog.createdAt[vidx]! > window || !isServable(request, vidx)) continue;
+      if (request.now - catalog.createdAt[vidx]! > window) continue;
       const theta = sampleBeta(random, PRIOR_GOOD + exposure.good[vidx]!, PRIOR_BAD + exposure.bad[vidx]!);
+      // The draw first: once the heap is full most draws lose to its floor, and then the safety filters and the
+      // seen set need not be read at all.
+      if (size === budget && theta <= this.heapTheta[0]!) continue;
+      if (!isServable(request, vidx)) continue;
       size = this.offer(size, budget, theta, vidx);
     }
     for (let i = 0; i < size; i++) candidates.add(this.heapVidx[i]!, this.bit, this.heapTheta[i]!);

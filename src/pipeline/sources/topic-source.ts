@@ -49,7 +49,11 @@ export function offerKeyVideos(request: FeedRequest, list: TopicKeyList, top: To
   const trendKey = request.state.engagement.trendKey;
   for (let i = 0; i < list.size; i++) {
     const vidx = list.vidx[i]!;
-    if (isServable(request, vidx) && !taken.has(vidx)) top.offer(trendKey[vidx]!, vidx);
+    const key = trendKey[vidx]!;
+    // The cheapest test first: once the selection is full, most of a list ranks below it, and the safety filters
+    // and the seen set need not be read.
+    if (key < top.floor) continue;
+    if (isServable(request, vidx) && !taken.has(vidx)) top.offer(key, vidx);
   }
 }
 
