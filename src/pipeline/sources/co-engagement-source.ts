@@ -1,5 +1,5 @@
 import { isPositiveEngagement } from '../../features/positive-engagement.js';
-import type { CoEngagementIndex } from '../../features/co-engagement-index.js';
+import { CO_ENGAGEMENT_SLOTS, type CoEngagementIndex } from '../../features/co-engagement-index.js';
 import type { UserState } from '../../features/user-state.js';
 import type { CandidateSet } from '../candidates.js';
 import type { CandidateSource, FeedRequest } from '../stages.js';
@@ -45,7 +45,7 @@ export class CoEngagementSeeds {
 export class CoEngagementSource implements CandidateSource {
   readonly name = 'co-engagement';
   private readonly seeds = new CoEngagementSeeds();
-  private readonly sums = new ScoreAccumulator(CO_ENGAGEMENT_SEEDS * 32);
+  private readonly sums = new ScoreAccumulator(CO_ENGAGEMENT_SEEDS * CO_ENGAGEMENT_SLOTS);
   private readonly top = new TopVideos();
 
   constructor(readonly bit: number) {}
