@@ -20,9 +20,9 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   input.hashtags = video.hashtags;
   input.itemKey = vidx;
   const dense = input.dense;
-  const plays = engagement.plays[vidx]!;
+  const plays = engagement.plays(vidx);
   dense[D.videoAge] = Math.log1p(Math.max(0, now - catalog.createdAt[vidx]!) / HOUR_MS) / 5;
-  dense[D.completionRate] = (engagement.finishes[vidx]! + 1) / (plays + 4);
+  dense[D.completionRate] = (engagement.finishes(vidx) + 1) / (plays + 4);
   dense[D.likeRate] = engagement.likeRate(vidx);
   dense[D.meanWatchRatio] = Math.min(engagement.meanWatchRatio(vidx), 3);
   dense[D.popularity] = Math.log1p(plays) / 10;

@@ -47,9 +47,9 @@ export class EngagementScorer implements Scorer {
     const { engagement } = request.state;
     const vidx = candidates.vidx[slot]!;
     const reasons = sourceReasons(request, candidates, slot, this.bits);
-    const plays = engagement.plays[vidx]!;
+    const plays = engagement.plays(vidx);
     if (plays >= 3) {
-      const watched = Math.round(100 * Math.min(1, engagement.watchRatioSum[vidx]! / plays));
+      const watched = Math.round(100 * Math.min(1, engagement.count(vidx, 'watchRatioSum') / plays));
       reasons.push(`quality: viewers watch ${watched}% of it on average over ${formatCount(plays)} plays`);
     }
     if (reasons.length === 0) reasons.push('catalogue: one of the newest videos you have not seen yet');

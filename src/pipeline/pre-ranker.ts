@@ -84,8 +84,8 @@ export class PreRanker {
     const w = request.algorithm.valueWeights;
     const boosts = request.algorithm.sourceBoosts;
     const vidx = candidates.vidx[slot]!;
-    const plays = engagement.plays[vidx]!;
-    const skips = engagement.skips[vidx]!;
+    const plays = engagement.plays(vidx);
+    const skips = engagement.skips(vidx);
     // Smoothed like the ranker's priors, so a video with few views looks typical, not perfect or hopeless. Shares,
     // comments, follows and "not interested" are left out: rare, so their smoothed rates barely differ between
     // videos, and each counter read is a cache miss (the counters are most of this stage's cost).
@@ -93,7 +93,7 @@ export class PreRanker {
       w.play * ((plays + 3.5) / (plays + skips + 5)) +
       w.skip * ((skips + 1.5) / (plays + skips + 5)) +
       w.watchRatio * Math.min(engagement.meanWatchRatio(vidx), 3) +
-      w.finish * ((engagement.finishes[vidx]! + 1) / (plays + 4)) +
+      w.finish * ((engagement.finishes(vidx) + 1) / (plays + 4)) +
       w.like * engagement.likeRate(vidx);
     value += TOPIC_MATCH_WEIGHT * topicMatchOf(profile, catalog, vidx);
     return value + sourceBoost(candidates, slot, this.bits, boosts);

@@ -50,7 +50,7 @@ describe('VideoEngagement trending', () => {
     expect(e.trendingValue(0, T0)).toBeCloseTo(2, 9);
     e.apply(0, 'report', T0, NaN); // −4
     expect(e.trendingValue(0, T0)).toBe(0);
-    expect(e.negatives[0]).toBe(2);
+    expect(e.count(0, 'negatives')).toBe(2);
   });
 
   it('counts plays, finishes and watch ratio with loops capped', () => {
@@ -58,8 +58,29 @@ describe('VideoEngagement trending', () => {
     e.apply(2, 'play', T0, 0.95);
     e.apply(2, 'play', T0, 3.5);
     e.apply(2, 'play', T0, 0.2);
-    expect(e.plays[2]).toBe(3);
-    expect(e.finishes[2]).toBe(2);
-    expect(e.watchRatioSum[2]).toBeCloseTo(0.95 + 2 + 0.2, 9);
+    expect(e.plays(2)).toBe(3);
+    expect(e.finishes(2)).toBe(2);
+    expect(e.count(2, 'watchRatioSum')).toBeCloseTo(0.95 + 2 + 0.2, 9);
+  });
+
+  it('keeps every counter of every video apart, across growth of the store', () => {
+    const e = engagement();
+    e.ensure(3);
+    const types = ['impression', 'play', 'like', 'share', 'comment', 'follow', 'skip', 'not_interested'] as const;
+    types.forEach((type, i) => {
+      for (let n = 0; n <= i; n++) e.apply(1, type, T0, type === 'play' ? 1 : NaN);
+    });
+    e.apply(0, 'like', T0, NaN);
+    e.ensure(50_000); // grows the rows: what was counted stays
+    e.apply(49_999, 'skip', T0, NaN);
+    expect([...(['impressions', 'plays', 'likes', 'shares', 'comments', 'follows', 'skips', 'negatives'] as const)].map((c) => e.count(1, c))).toEqual([
+      1, 2, 3, 4, 5, 6, 7, 8,
+    ]);
+    expect(e.finishes(1)).toBe(2);
+    expect(e.count(1, 'watchRatioSum')).toBe(2);
+    expect(e.count(0, 'likes')).toBe(1);
+    expect(e.plays(0) + e.skips(0)).toBe(0);
+    expect(e.skips(49_999)).toBe(1);
+    expect(e.count(49_998, 'skips')).toBe(0);
   });
 });

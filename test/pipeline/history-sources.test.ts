@@ -44,7 +44,7 @@ describe('history sources through the real pipeline', () => {
     expect(base).toBeLessThan(0.08);
     const probe = state.putUser({ id: 'probe', region: 'US', createdAt: NOW - 86_400_000, interests: [], settings: { personalized: true, minor: false } });
     // The most watched videos of the topic, so they have co-engagement to start from
-    const seeds = liked.map((v) => state.catalog.vidx(v.id)!).sort((a, b) => state.engagement.plays[b]! - state.engagement.plays[a]!).slice(0, 8);
+    const seeds = liked.map((v) => state.catalog.vidx(v.id)!).sort((a, b) => state.engagement.plays(b) - state.engagement.plays(a)).slice(0, 8);
     seeds.forEach((vidx, i) => {
       const video = state.catalog.videos[vidx]!;
       const ts = NOW - 3_600_000 + i * 60_000;

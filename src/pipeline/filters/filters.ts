@@ -4,12 +4,13 @@
  * included; the others read the user's history and so run only in the personalised feed.
  */
 import { UNKNOWN_REGION } from '../../core/schemas.js';
+import { SAFETY_ADULT, SAFETY_GEO_RESTRICTED, SAFETY_LIVE } from '../../features/video-catalog.js';
 import type { Filter, FeedRequest } from '../stages.js';
 
 /** Only `live` videos are ever served. */
 export const liveFilter: Filter = {
   name: 'live',
-  keep: (request, vidx) => request.state.catalog.live[vidx] === 1,
+  keep: (request, vidx) => (request.state.catalog.safety[vidx]! & SAFETY_LIVE) !== 0,
   why: (request, vidx) => `the video is ${request.state.catalog.videos[vidx]!.status}, only live videos are served`,
 };
 
@@ -75,7 +76,7 @@ export const blockedFilter: Filter = {
 export const regionFilter: Filter = {
   name: 'region',
   keep: (request, vidx) => {
-    if (request.state.catalog.geoRestricted[vidx] === 0) return true;
+    if ((request.state.catalog.safety[vidx]! & SAFETY_GEO_RESTRICTED) === 0) return true;
     const region = request.user.profile.region;
     return region !== UNKNOWN_REGION && !request.state.catalog.videos[vidx]!.blockedRegions!.includes(region);
   },
@@ -90,7 +91,7 @@ export const regionFilter: Filter = {
 /** Minors never get an adult video, whatever the mode. */
 export const audienceFilter: Filter = {
   name: 'audience',
-  keep: (request, vidx) => request.state.catalog.adult[vidx] === 0 || !request.user.profile.settings.minor,
+  keep: (request, vidx) => (request.state.catalog.safety[vidx]! & SAFETY_ADULT) === 0 || !request.user.profile.settings.minor,
   why: () => 'the video is for adults and your account is a minor’s',
 };
 
