@@ -119,6 +119,24 @@ describe('video vector index', () => {
     expect(measureAnnRecall(state, users, { queries: 5, k: 10 }).annTrueValue).toBeUndefined();
   });
 
+  it('updates vectors in place without taking room (capacity stays at the catalogue size)', () => {
+    const { state } = clusteredState(3_000, 6, 5);
+    const index = state.videoVectors!;
+    const capacity = () => (index as unknown as { index: { getMaxElements(): number } }).index.getMaxElements();
+    expect(capacity()).toBe(3_000);
+    // Every vector refreshed, as learning does: the same labels, so no room is reserved (it used to double).
+    for (let vidx = 0; vidx < 3_000; vidx++) index.learned(vidx, undefined, true);
+    index.flushAll();
+    expect(index.size).toBe(3_000);
+    expect(capacity()).toBe(3_000);
+    // A video taken down and put back keeps its label's slot.
+    state.putVideo(video('v7', 'creator-v7', 'removed'));
+    expect(index.size).toBe(2_999);
+    state.putVideo(video('v7', 'creator-v7'));
+    expect(index.size).toBe(3_000);
+    expect(capacity()).toBe(3_000);
+  });
+
   it('retrieves videos put after start, and never returns removed ones', () => {
     const { state, users, clusterOf } = clusteredState(3_000, 6, 11);
     const index = state.videoVectors!;
