@@ -22,14 +22,10 @@ export class VideoCatalog {
   private readonly creatorIndexOf = new Map<string, number>();
   /** Videos of each creator, by creator number, in insertion order. */
   readonly videosOfCreator: number[][] = [];
-  /** 1 when the video's audience is 'adult': never served to minors. */
-  adult = new Uint8Array(0);
-  /** 1 when the video lists blocked regions, so the region filter reads the list only for those. */
-  geoRestricted = new Uint8Array(0);
   /**
-   * live, adult and geoRestricted again as bits of one byte (SAFETY_LIVE, SAFETY_ADULT, SAFETY_GEO_RESTRICTED):
-   * the safety filters run on every candidate a source looks at, and one column costs one cache miss where three
-   * cost three at a million videos.
+   * The safety filters' flags as bits of one byte: SAFETY_LIVE (also in `live`), SAFETY_ADULT (never served to
+   * minors), SAFETY_GEO_RESTRICTED (lists blocked regions, so the region filter reads the list only for those).
+   * The filters run on every candidate a source looks at; one column costs one cache miss where three cost three.
    */
   safety = new Uint8Array(0);
   /** Dense sound number (see `soundIds`), -1 for a video without a sound: the re-ranker compares numbers. */
@@ -90,8 +86,6 @@ export class VideoCatalog {
       this.durationMs = grownFloat64(this.durationMs, length);
       this.live = grownUint8(this.live, length);
       this.creatorIdx = grownInt32(this.creatorIdx, length);
-      this.adult = grownUint8(this.adult, length);
-      this.geoRestricted = grownUint8(this.geoRestricted, length);
       this.safety = grownUint8(this.safety, length);
       this.soundIdx = grownInt32(this.soundIdx, length);
       this.hashtagStart = grownInt32(this.hashtagStart, length);
@@ -110,10 +104,10 @@ export class VideoCatalog {
     this.durationMs[index] = video.durationMs;
     this.live[index] = video.status === 'live' ? 1 : 0;
     this.creatorIdx[index] = creator;
-    this.adult[index] = video.audience === 'adult' ? 1 : 0;
-    this.geoRestricted[index] = video.blockedRegions !== undefined && video.blockedRegions.length > 0 ? 1 : 0;
     this.safety[index] =
-      (this.live[index]! && SAFETY_LIVE) | (this.adult[index]! && SAFETY_ADULT) | (this.geoRestricted[index]! && SAFETY_GEO_RESTRICTED);
+      (video.status === 'live' ? SAFETY_LIVE : 0) |
+      (video.audience === 'adult' ? SAFETY_ADULT : 0) |
+      (video.blockedRegions !== undefined && video.blockedRegions.length > 0 ? SAFETY_GEO_RESTRICTED : 0);
     this.soundIdx[index] = video.sound === undefined ? -1 : this.intern(video.sound, this.soundIds, this.soundIndexOf);
     this.putHashtags(index, video.hashtags);
     this.version++;

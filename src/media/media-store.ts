@@ -28,7 +28,7 @@ export class MediaStore {
 
   constructor(root: string) {
     this.root = resolve(root);
-    for (const folder of FOLDERS) mkdirSync(join(root, folder), { recursive: true });
+    for (const folder of FOLDERS) mkdirSync(join(this.root, folder), { recursive: true });
     this.sweepTemporaries();
   }
 

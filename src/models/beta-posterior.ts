@@ -13,13 +13,12 @@ const SMALL_INTEGER_SHAPE = 12;
  * proposals for shape ≥ 1. Shapes below 1 use Gamma(a) = Gamma(a + 1) · U^(1/a). `normal` lets a caller with its own
  * normal generator (the simulator) keep its random stream.
  */
-export function sampleGamma(random: () => number, shape: number, normal?: () => number): number {
+export function sampleGamma(random: () => number, shape: number, normal: () => number = () => gaussian(random)): number {
   if (shape < 1) {
     const u = 1 - random(); // in (0, 1]
     return sampleGamma(random, shape + 1, normal) * Math.pow(u, 1 / shape);
   }
   const d = shape - 1 / 3;
-  normal ??= () => gaussian(random);
   const c = 1 / Math.sqrt(9 * d);
   for (;;) {
     let x: number;
