@@ -1,12 +1,11 @@
 /**
  * Quality and speed of the ANN index behind the embedding source: recall@k of its answers against an exact
- * (brute-force) inner-product search over the same vectors, for the query vectors of real users, and queries per
+ * (brute-force) cosine search over the same unit vectors, for the query vectors of real users, and queries per
  * second of each. What the bench reports as `annRecallAt100`.
  */
-import { DEFAULT_ALGORITHM, type AlgorithmConfig } from '../core/algorithm.js';
+import { DEFAULT_ALGORITHM } from '../core/algorithm.js';
 import type { AcceptedEvent, User, Video } from '../core/schemas.js';
 import { OnlineState } from '../features/online-state.js';
-import { HEAD_COUNT, HEADS } from '../models/online/heads.js';
 import { topK } from '../models/top-k.js';
 
 /** What a video is really worth to a user (the simulator's hidden ground truth), for judging retrieval. */
@@ -36,17 +35,15 @@ export interface AnnRecall {
 export function measureAnnRecall(
   state: OnlineState,
   userIds: readonly string[],
-  options: { queries?: number; k?: number; algorithm?: AlgorithmConfig; oracle?: RetrievalOracle } = {},
+  options: { queries?: number; k?: number; oracle?: RetrievalOracle } = {},
 ): AnnRecall {
   const index = state.videoVectors;
-  const ranker = state.learner?.ranker;
-  if (!index || !ranker) throw new Error('the state has no ranker, so no video vector index');
+  const tower = state.learner?.retrieval;
+  if (!index || !tower) throw new Error('the state has no retrieval tower, so no video vector index');
   const k = options.k ?? 100;
   const wantedQueries = options.queries ?? 1000;
-  const algorithm = options.algorithm ?? DEFAULT_ALGORITHM;
   index.flushAll();
-  const dim = ranker.dim;
-  const headWeights = Float64Array.from({ length: HEAD_COUNT }, (_, h) => algorithm.valueWeights[HEADS[h]!]);
+  const dim = tower.dim;
 
   const queryVectors = new Float32Array(wantedQueries * dim);
   const queryUsers: string[] = [];
@@ -54,7 +51,7 @@ export function measureAnnRecall(
   let queries = 0;
   const step = Math.max(1, Math.floor(userIds.length / wantedQueries));
   for (let i = 0; i < userIds.length && queries < wantedQueries; i += step) {
-    if (!ranker.userQuery(userIds[i]!, headWeights, query)) continue;
+    if (!tower.userQuery(userIds[i]!, query)) continue;
     queryVectors.set(query, queries * dim);
     queryUsers.push(userIds[i]!);
     queries++;
@@ -129,8 +126,8 @@ export interface AnnBench {
   /** The search expansion the index serves with (hnswlib raises it to the number of results asked). */
   annExpansionSearch: number;
   /**
-   * The simulator's true expected watch ratio of the ANN's top 100 and of the exact top 100, averaged over the
-   * queries: the retrieval quality the recall figure stands in for.
+   * The simulator's true expected watch ratio of the ANN's top 100 and of the exact top 100 (by cosine), averaged
+   * over the queries: the retrieval quality the recall figure stands in for.
    */
   annTop100TrueWatchRatio?: number;
   exactTop100TrueWatchRatio?: number;
@@ -144,7 +141,8 @@ export interface AnnBench {
 }
 
 /**
- * The bench's figures for a world: learns `events` with the online ranker, builds the index from it in one go and
+ * The bench's figures for a world: learns `events` with the online models, builds the index from the retrieval
+ * tower in one go and
  * measures recall@100 against exact search for `queries` users.
  */
 export function benchAnn(

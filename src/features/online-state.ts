@@ -55,7 +55,7 @@ export class OnlineState implements CatalogLookup {
   readonly freshExposure: FreshExposure;
   /** Absent when the caller trains its own ranker (progressive validation). */
   readonly learner: OnlineLearner | undefined;
-  /** ANN index over the ranker's item vectors, for embedding retrieval; present when the ranker is. */
+  /** ANN index over the retrieval tower's item vectors, for embedding retrieval; present when the models learn. */
   readonly videoVectors: VideoVectorIndex | undefined;
   /** Told of every change once applied, in order, so replicas that replay the changes stay identical. */
   onChange: ((change: StateChange) => void) | undefined;
@@ -66,7 +66,7 @@ export class OnlineState implements CatalogLookup {
   ) {
     this.learner = options.learn === false ? undefined : new OnlineLearner();
     const learner = this.learner;
-    this.videoVectors = learner && new VideoVectorIndex(this.catalog, () => learner.ranker);
+    this.videoVectors = learner && new VideoVectorIndex(this.catalog, () => learner.retrieval);
     this.engagement = new VideoEngagement(algorithm.trendingHalfLifeMs, algorithm.trendingWeights);
     this.trending = new TrendingIndex(this.catalog, this.engagement, 1000);
     this.recency = new RecencyIndex(this.catalog);
@@ -103,9 +103,9 @@ export class OnlineState implements CatalogLookup {
   private async restoreRanker(store: Store): Promise<void> {
     if (!this.learner) return;
     const snapshot = await store.latestModelSnapshot(RANKER_SNAPSHOT_NAME);
-    const ranker = snapshot && decodeRanker(snapshot.bytes);
-    if (snapshot && ranker) {
-      this.learner.resume(ranker, Number(snapshot.meta.seq ?? 0));
+    const models = snapshot && decodeRanker(snapshot.bytes);
+    if (snapshot && models) {
+      this.learner.resume(models.ranker, models.retrieval, Number(snapshot.meta.seq ?? 0));
       return;
     }
     // No ranker yet: begin from the batch model, when `foryou train` has saved one.
@@ -119,7 +119,7 @@ export class OnlineState implements CatalogLookup {
    */
   async snapshotRanker(store: Store): Promise<{ version: number; pruned: number } | undefined> {
     if (!this.learner) return undefined;
-    const version = await store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner.ranker), {
+    const version = await store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner), {
       seq: this.learner.lastSeq,
       updates: this.learner.ranker.updates,
     });
@@ -179,9 +179,8 @@ export class OnlineState implements CatalogLookup {
         (event.type === 'play' || event.type === 'skip') && event.watchMs !== null
           ? event.watchMs / this.catalog.durationMs[vidx]!
           : NaN;
-      const updates = this.learner?.ranker.updates;
       this.learner?.observe(this, event, vidx, watchRatio);
-      this.videoVectors?.learned(vidx, event.seq, this.learner?.ranker.updates !== updates);
+      this.videoVectors?.learned(vidx, event.seq, this.learner?.retrievalMoved === true);
       this.engagement.apply(vidx, event.type, event.ts, watchRatio);
       this.topics.touch(vidx);
       this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
@@ -220,13 +219,13 @@ export class OnlineState implements CatalogLookup {
         const previous = this.catalog.erase(vidx);
         this.topics.putVideo(vidx, previous);
         this.freshExposure.putVideo(vidx);
-        this.learner?.ranker.forgetVideo(previous.id, vidx);
+        this.learner?.forgetVideo(previous.id, vidx);
         this.videoVectors?.videoPut(vidx); // no longer live: leaves the ANN index
         videos++;
       }
       this.catalog.forgetCreator(id);
     }
-    this.learner?.ranker.forgetUser(id);
+    this.learner?.forgetUser(id);
     this.onChange?.({ op: 'eraseUser', id });
     return videos;
   }
@@ -241,7 +240,7 @@ export class OnlineState implements CatalogLookup {
     const user = this.users.get(id);
     if (!user) return false;
     user.forgetRecent();
-    this.learner?.ranker.forgetViewer(id);
+    this.learner?.forgetViewer(id);
     this.onChange?.({ op: 'resetProfile', id });
     return true;
   }
@@ -262,7 +261,7 @@ export class OnlineState implements CatalogLookup {
     const state = this.users.get(user);
     if (!state) return;
     state.forgetRecent();
-    if (this.learner && resetSeq >= (this.learner.snapshotSeq ?? 0)) this.learner.ranker.forgetViewer(user);
+    if (this.learner && resetSeq >= (this.learner.snapshotSeq ?? 0)) this.learner.forgetViewer(user);
   }
 
   applyServed(item: ServedItem): void {

@@ -52,7 +52,7 @@ try {
         config = message.config;
         return;
       case 'expireRanker':
-        state.learner?.ranker.expire(message.now);
+        state.learner?.expire(message.now);
         return;
       case 'call':
         void run(message);

@@ -76,7 +76,7 @@ export class ForyouService {
 
   /** Expiry reads the clock: every replica expires at this thread's instant, so they stay identical. */
   private expireRanker(now: number): void {
-    this.state.learner?.ranker.expire(now);
+    this.state.learner?.expire(now);
     this.workers?.expireRanker(now);
   }
 

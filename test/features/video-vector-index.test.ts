@@ -5,7 +5,6 @@ import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
 import type { Event, Video } from '../../src/core/schemas.js';
 import { OnlineState } from '../../src/features/online-state.js';
 import { VIDEO_VECTOR_SNAPSHOT_NAME } from '../../src/features/video-vector-index.js';
-import { HEAD_COUNT, HEADS } from '../../src/models/online/heads.js';
 import { encodeRanker, RANKER_SNAPSHOT_NAME } from '../../src/models/online/ranker-codec.js';
 import { ForyouService } from '../../src/service/foryou-service.js';
 import { clientEvent, createWorld, generateEvents, Random } from '../../src/sim/index.js';
@@ -15,60 +14,58 @@ const temp = makeTempDir();
 afterAll(() => temp.cleanup());
 
 const NOW = 1_800_000_000_000;
-const DIM = 16;
-const HEAD_WEIGHTS = Float64Array.from({ length: HEAD_COUNT }, (_, k) => DEFAULT_ALGORITHM.valueWeights[HEADS[k]!]);
+const DIM = 8;
+/** Rows of the tower's tables: the vector, then the bias. */
+const WIDTH = DIM + 1;
 
 function video(id: string, creator: string, status: Video['status'] = 'live'): Video {
   return { id, creator, durationMs: 15_000, caption: '', hashtags: [], language: 'en', region: 'DE', createdAt: NOW - 60_000, status };
 }
 
 /**
- * A state whose ranker holds `videos` item vectors in `clusters` tight clusters (loaded as batch factors, as
- * `foryou train` would), and one user per cluster pointing at it. Each video has its own creator, never learned,
- * so its item vector is its own vector.
+ * A state whose retrieval tower holds `videos` item vectors in `clusters` tight clusters, and four users per cluster
+ * pointing at it. Each video has its own creator, written straight into the tower (no video or hashtag vectors), so
+ * its item vector is its creator's.
  */
 function clusteredState(videos: number, clusters: number, seed = 7): { state: OnlineState; users: string[]; clusterOf: (vidx: number) => number } {
   const random = new Random(seed);
   const centers = Float32Array.from({ length: clusters * DIM }, () => random.normal());
-  const itemVectors = new Float32Array(videos * DIM);
   const clusterOfItem = new Int32Array(videos);
+  const state = new OnlineState(DEFAULT_ALGORITHM);
+  const tower = state.learner!.retrieval;
+  state.videoVectors!.defer();
   for (let i = 0; i < videos; i++) {
     const c = random.int(clusters);
     clusterOfItem[i] = c;
-    const scale = 0.5 + random.next();
-    for (let j = 0; j < DIM; j++) itemVectors[i * DIM + j] = (centers[c * DIM + j]! + 0.3 * random.normal()) * scale;
+    state.putVideo(video(`v${i}`, `creator-v${i}`));
+    const base = tower.tables.creators.force(`creator-v${i}`, NOW) * WIDTH;
+    for (let j = 0; j < DIM; j++) tower.tables.creators.vectors[base + j] = centers[c * DIM + j]! + 0.3 * random.normal();
   }
   const users = Array.from({ length: clusters * 4 }, (_, u) => `u${u}`);
-  const userVectors = new Float32Array(users.length * DIM);
-  users.forEach((_, u) => {
+  users.forEach((user, u) => {
     const c = u % clusters;
-    for (let j = 0; j < DIM; j++) userVectors[u * DIM + j] = centers[c * DIM + j]! + 0.3 * random.normal();
+    const base = tower.tables.users.force(user, NOW) * WIDTH;
+    for (let j = 0; j < DIM; j++) tower.tables.users.vectors[base + j] = centers[c * DIM + j]! + 0.3 * random.normal();
   });
-  const state = new OnlineState(DEFAULT_ALGORITHM);
-  state.videoVectors!.defer();
-  const itemIds = Array.from({ length: videos }, (_, i) => `v${i}`);
-  for (const id of itemIds) state.putVideo(video(id, `creator-${id}`));
-  state.learner!.ranker.warmStart({ dim: DIM, userIds: users, userVectors, itemIds, itemVectors }, NOW);
   state.videoVectors!.attach();
   return { state, users, clusterOf: (vidx) => clusterOfItem[vidx]! };
 }
 
 function neighbours(state: OnlineState, user: string, k: number): number[] {
   const query = new Float32Array(DIM);
-  expect(state.learner!.ranker.userQuery(user, HEAD_WEIGHTS, query)).toBe(true);
+  expect(state.learner!.retrieval.userQuery(user, query)).toBe(true);
   const index = state.videoVectors!;
   const found = index.search(query, k);
   return Array.from(index.resultVidx.subarray(0, found));
 }
 
-/** The inner product of the user's query with the video's item vector as the ranker has them now. */
+/** The cosine of the user's query with the video's item vector as the tower has them now. */
 function exactScore(state: OnlineState, user: string, vidx: number): number {
-  const ranker = state.learner!.ranker;
+  const tower = state.learner!.retrieval;
   const query = new Float32Array(DIM);
   const item = new Float32Array(DIM);
-  ranker.userQuery(user, HEAD_WEIGHTS, query);
-  const v = state.catalog.videos[vidx]!;
-  ranker.itemVector(v.id, v.creator, v.sound, v.hashtags, item);
+  tower.userQuery(user, query);
+  tower.itemVector(state.catalog.videos[vidx]!, item);
   let sum = 0;
   for (let j = 0; j < DIM; j++) sum += query[j]! * item[j]!;
   return sum;
@@ -77,7 +74,7 @@ function exactScore(state: OnlineState, user: string, vidx: number): number {
 /** The score the index gives the video for the user's query (searching the whole index), or undefined if absent. */
 function indexedScore(state: OnlineState, user: string, vidx: number): number | undefined {
   const query = new Float32Array(DIM);
-  state.learner!.ranker.userQuery(user, HEAD_WEIGHTS, query);
+  state.learner!.retrieval.userQuery(user, query);
   const index = state.videoVectors!;
   const found = index.search(query, index.size);
   for (let i = 0; i < found; i++) if (index.resultVidx[i] === vidx) return index.resultScore[i]!;
@@ -88,13 +85,13 @@ function liveWithVector(state: OnlineState): number {
   const item = new Float32Array(DIM);
   let count = 0;
   state.catalog.videos.forEach((v, vidx) => {
-    if (state.catalog.live[vidx] === 1 && state.learner!.ranker.itemVector(v.id, v.creator, v.sound, v.hashtags, item)) count++;
+    if (state.catalog.live[vidx] === 1 && state.learner!.retrieval.itemVector(v, item)) count++;
   });
   return count;
 }
 
 describe('video vector index', () => {
-  it('finds the true top 100 by inner product on 20k clustered vectors (recall ≥ 0.95 against exact search)', () => {
+  it('finds the true top 100 by cosine on 20k clustered vectors (recall ≥ 0.95 against exact search)', () => {
     const { state, users } = clusteredState(20_000, 40);
     expect(state.videoVectors!.size).toBe(20_000);
     const result = measureAnnRecall(state, users, { queries: 160, k: 100 });
@@ -108,8 +105,8 @@ describe('video vector index', () => {
     const userCluster = (user: string) => Number(user.slice(1)) % 10;
     const oracle = (user: string, video: string) => (clusterOf(state.catalog.vidx(video)!) === userCluster(user) ? 1 : 0);
     const result = measureAnnRecall(state, users, { queries: 40, k: 50, oracle });
-    // Each user's query points at their cluster, so most answers are its videos (the longest vectors of a nearby
-    // cluster can win by inner product), and with recall near 1 the two lists are worth the same.
+    // Each user's query points at their cluster, so most answers are its videos (the edge of a nearby cluster can
+    // come closer than the far side of their own), and with recall near 1 the two lists are worth the same.
     expect(result.exactTrueValue).toBeGreaterThan(0.8);
     expect(Math.abs(result.annTrueValue! - result.exactTrueValue!)).toBeLessThan(0.01);
     // An oracle that disagrees with every answer values them at 0.
@@ -144,14 +141,13 @@ describe('video vector index', () => {
     const top = neighbours(state, user, 20);
     expect(top.every((vidx) => clusterOf(vidx) === 0)).toBe(true);
 
-    // A new upload from the creator of the user's best match: its item vector is that creator's vector.
-    const ranker = state.learner!.ranker;
-    const creators = ranker.tables.creators;
+    // A new upload from a creator whose vector points exactly along the user's query: the closest video there is.
+    const tower = state.learner!.retrieval;
+    const creators = tower.tables.creators;
     const slot = creators.force('rising-star', NOW);
-    const best = state.catalog.videos[top[0]!]!;
-    const bestItem = new Float32Array(DIM);
-    ranker.itemVector(best.id, best.creator, best.sound, best.hashtags, bestItem);
-    for (let j = 0; j < DIM; j++) creators.vectors[slot * DIM + j] = bestItem[j]! * 3;
+    const query = new Float32Array(DIM);
+    tower.userQuery(user, query);
+    for (let j = 0; j < DIM; j++) creators.vectors[slot * WIDTH + j] = query[j]! * 3;
     state.putVideo(video('fresh-upload', 'rising-star'));
     const freshVidx = state.catalog.vidx('fresh-upload')!;
     expect(index.has(freshVidx)).toBe(true);
@@ -191,7 +187,7 @@ describe('video vector index', () => {
     expect(index.pending).toBe(0);
     // Only what learning moved (and the sweep reached) is in: never more than the live videos with a vector.
     expect(index.size).toBeLessThanOrEqual(liveWithVector(state));
-    // The video learned last was re-read by the flush: the index scores it as the ranker does now.
+    // The video learned last was re-read by the flush: the index scores it as the tower does now.
     const expected = exactScore(state, last.user, lastVidx);
     expect(indexedScore(state, last.user, lastVidx)).toBeCloseTo(expected, 4);
   });
@@ -205,7 +201,7 @@ describe('video vector index', () => {
     const events = [...generateEvents(world, 8_000)].map(clientEvent) as Event[];
     for (let i = 0; i < events.length; i += 2000) await service.ingest.ingest(events.slice(i, i + 2000));
     service.state.videoVectors!.flushAll();
-    const users = world.users.slice(0, 10).map((u) => u.id).filter((id) => service.state.learner!.ranker.tables.users.slotOf(id) >= 0);
+    const users = world.users.slice(0, 10).map((u) => u.id).filter((id) => service.state.learner!.retrieval.tables.users.slotOf(id) >= 0);
     expect(users.length).toBeGreaterThan(3);
     const before = users.map((user) => neighbours(service.state, user, 50));
     const size = service.state.videoVectors!.size;
@@ -233,7 +229,7 @@ describe('video vector index', () => {
     await service.close();
   });
 
-  it('rebuilds from the ranker when the snapshot is missing', async () => {
+  it('rebuilds from the tower when the snapshot is missing', async () => {
     const db = join(temp.dir, 'ann-missing.db');
     const world = createWorld({ users: 60, videos: 800, seed: 4 });
     const service = await ForyouService.open(db);
@@ -241,8 +237,8 @@ describe('video vector index', () => {
     for (const u of world.users) await service.putUser(u);
     const events = [...generateEvents(world, 3_000)].map(clientEvent) as Event[];
     await service.ingest.ingest(events);
-    // Only the ranker is saved: the index snapshot is missing.
-    await service.store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(service.state.learner!.ranker), { seq: service.state.learner!.lastSeq });
+    // Only the models are saved: the index snapshot is missing.
+    await service.store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(service.state.learner!), { seq: service.state.learner!.lastSeq });
     await service.store.close();
 
     const restarted = await ForyouService.open(db);

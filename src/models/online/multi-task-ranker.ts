@@ -247,62 +247,6 @@ export class MultiTaskRanker {
     return { users: load(this.tables.users, factors.userIds, factors.userVectors), videos: load(this.tables.videos, factors.itemIds, factors.itemVectors) };
   }
 
-  /**
-   * Writes the item vector the interaction term multiplies with the user vector, v + c + s + mean(h), into
-   * `out[offset .. offset + dim)`. Parts without a vector of their own (below the frequency filter, unknown) add
-   * nothing, so a new video is placed by its creator, sound and hashtags. Returns false when no part has a vector
-   * (the item vector is zero and says nothing about any user).
-   */
-  itemVector(video: string, creator: string, sound: string | undefined, hashtags: readonly string[], out: Float32Array, offset = 0): boolean {
-    const { videos, creators, sounds } = this.tables;
-    const dim = this.dim;
-    out.fill(0, offset, offset + dim);
-    let parts = 0;
-    parts += addVectorAt(out, offset, videos.vectors, videos.slotOf(video), dim, 1);
-    parts += addVectorAt(out, offset, creators.vectors, creators.slotOf(creator), dim, 1);
-    if (sound !== undefined) parts += addVectorAt(out, offset, sounds.vectors, sounds.slotOf(sound), dim, 1);
-    let hashtagCount = 0;
-    for (const tag of hashtags) if (this.tables.hashtags.slotOf(tag) >= 0) hashtagCount++;
-    for (const tag of hashtags) {
-      parts += addVectorAt(out, offset, this.tables.hashtags.vectors, this.tables.hashtags.slotOf(tag), dim, 1 / hashtagCount);
-    }
-    return parts > 0;
-  }
-
-  /**
-   * Writes a retrieval query for the user into `out` (length dim), such that query · itemVector approximates the
-   * change in Σ_k weight_k × prediction_k that the interaction term contributes:
-   *   query = u ⊙ Σ_k weight_k × slope_k × A_k,
-   * the first-order expansion of each head's output around its bias (the head's operating point without
-   * interaction): slope 1 for the regression head, p(1 − p) for plain probabilities, and the calibrated rate for
-   * delayed heads (their output p′ / (1 − p′) = e^logit is its own derivative). Negative heads are kept: skip and
-   * not-interested have negative weights and learn negative affinity, so they add to the direction rather than
-   * cancel it. Without the slopes the rare heads (share, follow), whose outputs barely move, would dominate through
-   * their large weights. Returns false when the user has no learned vector of their own.
-   */
-  userQuery(user: string, headWeights: ArrayLike<number>, out: Float32Array): boolean {
-    const dim = this.dim;
-    const slot = this.tables.users.slotOf(user);
-    out.fill(0, 0, dim);
-    if (slot < 0) return false;
-    for (let k = 0; k < HEAD_COUNT; k++) {
-      const weight = headWeights[k]!;
-      if (weight === 0) continue;
-      const bias = this.bias[k]!;
-      let slope: number;
-      if (IS_REGRESSION[k] === 1) slope = 1;
-      else if (IS_DELAYED[k] === 1) slope = Math.exp(bias) < 1 ? Math.exp(bias) : 0;
-      else slope = sigmoid(bias) * (1 - sigmoid(bias));
-      const scale = weight * slope;
-      const base = k * dim;
-      for (let j = 0; j < dim; j++) out[j]! += scale * this.interaction[base + j]!;
-    }
-    const users = this.tables.users.vectors;
-    const base = slot * dim;
-    for (let j = 0; j < dim; j++) out[j]! *= users[base + j]!;
-    return true;
-  }
-
   /** Frees vectors of ids unseen for the configured time; returns how many were expired per table. */
   expire(now: number): Record<TableName, number> {
     this.predictedUser = undefined;
@@ -494,14 +438,6 @@ function addVector(into: Float32Array, vectors: Float32Array, slot: number, dim:
   if (slot < 0) return;
   const base = slot * dim;
   for (let j = 0; j < dim; j++) into[j]! += vectors[base + j]! * scale;
-}
-
-/** Adds `scale ×` the slot's vector at `into[offset ..]`; returns 1 when the slot exists, else 0. */
-function addVectorAt(into: Float32Array, offset: number, vectors: Float32Array, slot: number, dim: number, scale: number): number {
-  if (slot < 0) return 0;
-  const base = slot * dim;
-  for (let j = 0; j < dim; j++) into[offset + j]! += vectors[base + j]! * scale;
-  return 1;
 }
 
 function sigmoid(x: number): number {

@@ -1,46 +1,62 @@
-import { HEAD_COUNT, HEADS } from '../../models/online/heads.js';
+import { topK } from '../../models/top-k.js';
 import type { CandidateSet } from '../candidates.js';
 import type { CandidateSource, FeedRequest } from '../stages.js';
 import { isServable } from './servable.js';
 
+/** Results asked of the index per place in the budget: the bias re-ranks them after the search. */
+const FETCH_PER_PLACE = 4;
 /** Most results asked of the index in one request, however much of its top the user has already seen. */
 const MAX_FETCH = 4096;
 
 /**
- * Videos whose item vectors have the largest inner product with the user's query vector (the user's embedding
- * weighted by the active value weights), through the ANN index. Raw score: that inner product. Returns nothing for
- * a user without a learned vector. The index cannot filter, so it over-fetches and skips what the user has seen or
- * what is not live, asking for four times more while the budget is not met.
+ * Videos the retrieval tower scores highest for the user: the ANN index finds the item directions closest to the
+ * user's query (cosine), then each is scored cosine + the video's bias (the tower's logit, times its temperature)
+ * and the best `budget` servable ones are kept. Raw score: that logit. Returns nothing for a user without a
+ * learned vector. The index cannot filter, so it over-fetches and asks for four times more while too few of its
+ * results are servable.
  */
 export class EmbeddingSource implements CandidateSource {
   readonly name = 'embedding';
   private query = new Float32Array(0);
-  private readonly headWeights = new Float64Array(HEAD_COUNT);
+  private found = new Int32Array(0);
+  private foundScores = new Float64Array(0);
+  private topItems = new Int32Array(0);
+  private topScores = new Float64Array(0);
 
   constructor(readonly bit: number) {}
 
   retrieve(request: FeedRequest, candidates: CandidateSet): void {
     const index = request.state.videoVectors;
-    const ranker = request.state.learner?.ranker;
+    const tower = request.state.learner?.retrieval;
     const budget = request.algorithm.sourceBudgets.embedding;
-    if (!index || !ranker || budget === 0 || index.size === 0) return;
-    if (this.query.length !== ranker.dim) this.query = new Float32Array(ranker.dim);
-    for (let k = 0; k < HEAD_COUNT; k++) this.headWeights[k] = request.algorithm.valueWeights[HEADS[k]!];
-    if (!ranker.userQuery(request.user.profile.id, this.headWeights, this.query)) return;
+    if (!index || !tower || budget === 0 || index.size === 0) return;
+    if (this.query.length !== tower.dim) this.query = new Float32Array(tower.dim);
+    if (!tower.userQuery(request.user.profile.id, this.query)) return;
 
-    let wanted = Math.min(budget * 2, MAX_FETCH);
+    let wanted = Math.min(budget * FETCH_PER_PLACE, MAX_FETCH);
+    let servable = 0;
     for (;;) {
       const found = index.search(this.query, wanted);
-      // Adding the same video twice from this source is idempotent, so a wider retry simply walks the list again.
-      let taken = 0;
-      for (let i = 0; i < found && taken < budget; i++) {
+      if (this.found.length < found) {
+        this.found = new Int32Array(found);
+        this.foundScores = new Float64Array(found);
+      }
+      servable = 0;
+      for (let i = 0; i < found; i++) {
         const vidx = index.resultVidx[i]!;
         if (!isServable(request, vidx)) continue;
-        candidates.add(vidx, this.bit, index.resultScore[i]!);
-        taken++;
+        this.found[servable] = vidx;
+        this.foundScores[servable++] = index.resultScore[i]! + index.biasOf(vidx);
       }
-      if (taken >= budget || found < wanted || wanted >= MAX_FETCH || wanted >= index.size) return;
+      if (servable >= budget || found < wanted || wanted >= MAX_FETCH || wanted >= index.size) break;
       wanted = Math.min(wanted * 4, MAX_FETCH);
     }
+    const keep = Math.min(budget, servable);
+    if (this.topItems.length < keep) {
+      this.topItems = new Int32Array(keep);
+      this.topScores = new Float64Array(keep);
+    }
+    const kept = topK(this.foundScores.subarray(0, servable), keep, undefined, this.topItems, this.topScores);
+    for (let i = 0; i < kept; i++) candidates.add(this.found[this.topItems[i]!]!, this.bit, this.topScores[i]!);
   }
 }
