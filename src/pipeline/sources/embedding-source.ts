@@ -4,7 +4,7 @@ import type { CandidateSource, FeedRequest } from '../stages.js';
 import { isServable } from './servable.js';
 
 /** Results asked of the index per place in the budget: the bias re-ranks them after the search. */
-const FETCH_PER_PLACE = 4;
+const FETCH_PER_PLACE = 2;
 /** Most results asked of the index in one request, however much of its top the user has already seen. */
 const MAX_FETCH = 4096;
 
@@ -12,8 +12,8 @@ const MAX_FETCH = 4096;
  * Videos the retrieval tower scores highest for the user: the ANN index finds the item directions closest to the
  * user's query (cosine), then each is scored cosine + the video's bias (the tower's logit, times its temperature)
  * and the best `budget` servable ones are kept. Raw score: that logit. Returns nothing for a user without a
- * learned vector. The index cannot filter, so it over-fetches and asks for four times more while too few of its
- * results are servable.
+ * learned vector. The index cannot filter, so it over-fetches, and asks for four times more while fewer than
+ * `budget` of its results are servable.
  */
 export class EmbeddingSource implements CandidateSource {
   readonly name = 'embedding';
