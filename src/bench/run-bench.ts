@@ -79,7 +79,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const learningEvents = [...generateEvents(world, Math.min(options.events, 500_000))];
   log(`online ranker: learning throughput over ${learningEvents.length} events, scoring throughput`);
   const throughput = measureRankerThroughput(world.videos, world.users, learningEvents, 1_000_000);
-  log('ann index: build from the learned ranker, recall@100 against exact search');
+  log('ann index: build from the learned retrieval tower, recall@100 against exact search');
   const { annRecallAt100, ...ann } = benchAnn(
     world.videos,
     world.users,

@@ -38,6 +38,7 @@ export async function exportUser(service: ForyouService, id: string, actor: stri
   const events = (await store.eventsOfUser(id, ALL_EVENTS)).reverse();
   const interests = user && topicProfile(state, user);
   const ranker = state.learner?.ranker;
+  const retrieval = state.learner?.retrieval;
   const exported = {
     exportedAt: now,
     user: id,
@@ -61,6 +62,11 @@ export async function exportUser(service: ForyouService, id: string, actor: stri
         'the online ranker keeps one vector per user it has seen often enough; it scores videos for you from it',
       userVector: ranker ? ranker.tables.users.describe(id) : null,
       creatorVector: ranker ? ranker.tables.creators.describe(id) : null,
+      retrievalDescription:
+        'the retrieval model keeps one vector per user with a positive engagement; the embedding source finds ' +
+        'candidate videos for you from it',
+      retrievalVector: retrieval ? retrieval.tables.users.describe(id) : null,
+      retrievalCreatorVector: retrieval ? retrieval.tables.creators.describe(id) : null,
       seenVideos: user?.seen.size ?? 0,
       recentEngagementsKept: user?.recentLength ?? 0,
     },

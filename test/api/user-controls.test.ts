@@ -152,6 +152,7 @@ describe('POST /v1/users/:id/reset', () => {
     const learned = await exported(rita);
     expect(learned.model.recentEngagementsKept).toBeGreaterThan(0);
     expect(learned.model.userVector.hasVector).toBe(true);
+    expect(learned.model.retrievalVector.hasVector).toBe(true);
 
     const response = await fetchWithKey(`${server.url}/v1/users/${rita}/reset`, { method: 'POST' }, keys[rita]);
     expect(response.status).toBe(200);
@@ -165,6 +166,7 @@ describe('POST /v1/users/:id/reset', () => {
     const reset = await exported(rita);
     expect(reset.model.recentEngagementsKept).toBe(0);
     expect(reset.model.userVector.hasVector).toBe(false);
+    expect(reset.model.retrievalVector.hasVector).toBe(false);
     expect(reset.inferredInterests.hashtags).toEqual([]);
     expect(reset.follows).toEqual(['cars-creator1']);
     expect(reset.events.length).toBe(learned.events.length); // the events themselves stay
@@ -180,6 +182,7 @@ describe('POST /v1/users/:id/reset', () => {
     const restarted = await exported(rita);
     expect(restarted.model.recentEngagementsKept).toBe(0);
     expect(restarted.model.userVector.hasVector).toBe(false);
+    expect(restarted.model.retrievalVector.hasVector).toBe(false);
 
     // What the user does after the reset builds the new profile.
     await likeTopic(rita, 'cooking', 12);
