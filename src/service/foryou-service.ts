@@ -16,6 +16,8 @@ import { FeedWorkerPool, type FeedArgs, type FeedMethod } from './feed-workers.j
 import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
 import { AuditLog } from './audit-log.js';
 
+/** SQLite page cache of the serving connection. */
+const SERVING_CACHE_MB = 64;
 /** How often the online ranker is snapshotted to the store, and its unused ids expired. */
 const RANKER_SNAPSHOT_EVERY_MS = 5 * 60_000;
 const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
@@ -99,7 +101,11 @@ export class ForyouService {
   }
 
   static async open(location: string, options: ServiceOptions = {}): Promise<ForyouService> {
-    const store = openStore(location);
+    // The serving connection's page cache stays small: its pages are resident memory in every serving process
+    // (it filled to its former 256 MB with ingest and snapshots at a million videos, the margin of the 4 GB budget),
+    // while the operating system's file cache, outside the process, keeps the file's hot pages anyway. Bulk imports
+    // (`foryou import`) keep the large cache that makes their appends fast.
+    const store = openStore(location, { cacheMb: SERVING_CACHE_MB });
     let workers: Promise<FeedWorkerPool> | undefined;
     try {
       const algorithm = await activeAlgorithm(store);

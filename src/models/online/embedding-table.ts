@@ -15,6 +15,11 @@ export interface EmbeddingTableOptions {
   /** Scale of the random initial vectors. */
   initScale: number;
   seed: number;
+  /**
+   * Row-wise Adagrad: one accumulator per id instead of one per coordinate (as TorchRec's rowwise optimiser),
+   * for tables where a million rows of per-coordinate state would cost more memory than the adaptivity is worth.
+   */
+  rowwiseAccumulator?: boolean;
 }
 
 export interface EmbeddingTableSnapshot {
@@ -22,7 +27,7 @@ export interface EmbeddingTableSnapshot {
   ids: string[];
   lastSeen: number[];
   counts: number[];
-  /** Vectors then Adagrad accumulators, `dim` floats each per id, in `ids` order. */
+  /** Vectors then Adagrad accumulators (`dim` floats per id, or one with `rowwiseAccumulator`), in `ids` order. */
   vectors: Float32Array;
   accumulators: Float32Array;
   /** Ids still below the frequency filter, with their counts and last sighting. */
@@ -31,11 +36,13 @@ export interface EmbeddingTableSnapshot {
 
 export class EmbeddingTable {
   readonly dim: number;
+  /** Accumulator floats per slot: `dim`, or 1 for row-wise Adagrad. */
+  readonly accumulatorWidth: number;
   private readonly slotById = new Map<string, number>();
   private idBySlot: (string | undefined)[] = [];
   /** slot × dim floats. */
   vectors: Float32Array;
-  /** Adagrad's per-coordinate sum of squared gradients, same layout as `vectors`. */
+  /** Adagrad's sums of squared gradients: per coordinate (same layout as `vectors`) or per slot (row-wise). */
   accumulators: Float32Array;
   private lastSeen: Float64Array;
   private counts: Float64Array;
@@ -49,8 +56,9 @@ export class EmbeddingTable {
 
   constructor(readonly options: EmbeddingTableOptions, initialCapacity = 1024) {
     this.dim = options.dim;
+    this.accumulatorWidth = options.rowwiseAccumulator ? 1 : options.dim;
     this.vectors = new Float32Array(initialCapacity * this.dim);
-    this.accumulators = new Float32Array(initialCapacity * this.dim);
+    this.accumulators = new Float32Array(initialCapacity * this.accumulatorWidth);
     this.lastSeen = new Float64Array(initialCapacity);
     this.counts = new Float64Array(initialCapacity);
     this.randomState = options.seed >>> 0 || 1;
@@ -158,14 +166,15 @@ export class EmbeddingTable {
     const lastSeen: number[] = [];
     const counts: number[] = [];
     const vectors = new Float32Array(this.slotById.size * this.dim);
-    const accumulators = new Float32Array(this.slotById.size * this.dim);
+    const width = this.accumulatorWidth;
+    const accumulators = new Float32Array(this.slotById.size * width);
     let i = 0;
     for (const [id, slot] of this.slotById) {
       ids.push(id);
       lastSeen.push(this.lastSeen[slot]!);
       counts.push(this.counts[slot]!);
       vectors.set(this.vectors.subarray(slot * this.dim, (slot + 1) * this.dim), i * this.dim);
-      accumulators.set(this.accumulators.subarray(slot * this.dim, (slot + 1) * this.dim), i * this.dim);
+      accumulators.set(this.accumulators.subarray(slot * width, (slot + 1) * width), i * width);
       i++;
     }
     const pending = [...this.pending].map(([id, entry]): [string, number, number] => [id, entry.count, entry.lastSeen]);
@@ -175,10 +184,11 @@ export class EmbeddingTable {
   static restore(snapshot: EmbeddingTableSnapshot): EmbeddingTable {
     const table = new EmbeddingTable(snapshot.options, Math.max(1024, snapshot.ids.length));
     const dim = table.dim;
+    const width = table.accumulatorWidth;
     snapshot.ids.forEach((id, i) => {
       const slot = table.allocate(id, snapshot.lastSeen[i]!, snapshot.counts[i]!, false);
       table.vectors.set(snapshot.vectors.subarray(i * dim, (i + 1) * dim), slot * dim);
-      table.accumulators.set(snapshot.accumulators.subarray(i * dim, (i + 1) * dim), slot * dim);
+      table.accumulators.set(snapshot.accumulators.subarray(i * width, (i + 1) * width), slot * width);
     });
     for (const [id, count, lastSeen] of snapshot.pending) table.pending.set(id, { count, lastSeen });
     return table;
@@ -195,7 +205,7 @@ export class EmbeddingTable {
     this.lastSeen[slot] = now;
     this.counts[slot] = count;
     const offset = slot * this.dim;
-    this.accumulators.fill(0, offset, offset + this.dim);
+    this.accumulators.fill(0, slot * this.accumulatorWidth, (slot + 1) * this.accumulatorWidth);
     if (initialise) {
       for (let k = 0; k < this.dim; k++) this.vectors[offset + k] = (this.nextRandom() * 2 - 1) * this.options.initScale;
     }
@@ -209,7 +219,7 @@ export class EmbeddingTable {
     const offset = slot * this.dim;
     // Zeroed so that a forgotten id leaves nothing behind in memory or in later snapshots.
     this.vectors.fill(0, offset, offset + this.dim);
-    this.accumulators.fill(0, offset, offset + this.dim);
+    this.accumulators.fill(0, slot * this.accumulatorWidth, (slot + 1) * this.accumulatorWidth);
     this.lastSeen[slot] = 0;
     this.counts[slot] = 0;
     this.freeSlots.push(slot);
@@ -220,7 +230,7 @@ export class EmbeddingTable {
     const vectors = new Float32Array(slots * this.dim);
     vectors.set(this.vectors);
     this.vectors = vectors;
-    const accumulators = new Float32Array(slots * this.dim);
+    const accumulators = new Float32Array(slots * this.accumulatorWidth);
     accumulators.set(this.accumulators);
     this.accumulators = accumulators;
     const lastSeen = new Float64Array(slots);

@@ -92,6 +92,8 @@ export class RetrievalTower {
       ttlMs: options.ttlMs,
       initScale: 0.1,
       seed: options.seed * 31 + seed,
+      // A row's coordinates move together (through one normalised vector): one step size per row does.
+      rowwiseAccumulator: true,
     });
     this.tables = {
       // A user's first positive already says where they are: their vector starts then.
@@ -310,19 +312,21 @@ export class RetrievalTower {
     }
   }
 
-  /** Adagrad on the first `coordinates` of the row. */
+  /** Row-wise Adagrad on the first `coordinates` of the row: the row's accumulator sums the mean squared gradient. */
   private update(table: EmbeddingTable, slot: number, gradient: Float32Array, share: number, coordinates: number): void {
     const lr = this.options.learningRate;
     const l2 = this.options.l2;
     const base = slot * (this.dim + 1);
     const vectors = table.vectors;
-    const accumulators = table.accumulators;
+    let squares = 0;
     for (let j = 0; j < coordinates; j++) {
       const g = gradient[j]! * share + l2 * vectors[base + j]!;
-      if (g === 0) continue;
-      accumulators[base + j]! += g * g;
-      vectors[base + j]! -= (lr * g) / (Math.sqrt(accumulators[base + j]!) + ADAGRAD_EPSILON);
+      squares += g * g;
     }
+    if (squares === 0) return;
+    table.accumulators[slot]! += squares / coordinates;
+    const step = lr / (Math.sqrt(table.accumulators[slot]!) + ADAGRAD_EPSILON);
+    for (let j = 0; j < coordinates; j++) vectors[base + j]! -= step * (gradient[j]! * share + l2 * vectors[base + j]!);
   }
 
   private tableByNumber(table: number): EmbeddingTable {

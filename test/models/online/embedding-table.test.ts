@@ -4,6 +4,27 @@ import { EmbeddingTable } from '../../../src/models/online/embedding-table.js';
 const options = { dim: 4, minOccurrences: 3, ttlMs: 1000, initScale: 0.1, seed: 7 };
 
 describe('EmbeddingTable', () => {
+  it('keeps one Adagrad accumulator per id when row-wise, through growth, release and a snapshot', () => {
+    const table = new EmbeddingTable({ ...options, minOccurrences: 1, rowwiseAccumulator: true }, 2);
+    for (let i = 0; i < 100; i++) {
+      const slot = table.touch(`id${i}`, 0); // may grow the table, replacing its arrays
+      table.accumulators[slot] = i + 1;
+    }
+    expect(table.accumulatorWidth).toBe(1);
+    expect(table.accumulators.length).toBe(table.vectors.length / options.dim);
+    table.remove('id7');
+    const restored = EmbeddingTable.restore(table.snapshot());
+    expect(restored.accumulatorWidth).toBe(1);
+    for (let i = 0; i < 100; i++) {
+      const slot = restored.slotOf(`id${i}`);
+      if (i === 7) expect(slot).toBe(-1);
+      else expect(restored.accumulators[slot]).toBe(i + 1);
+    }
+    // A freed slot is handed out again with a zero accumulator.
+    const reused = table.touch('new', 1);
+    expect(table.accumulators[reused]).toBe(0);
+  });
+
   it('gives an id its own vector only after the frequency filter', () => {
     const table = new EmbeddingTable(options);
     expect(table.touch('a', 0)).toBe(-1);
