@@ -107,7 +107,9 @@ export class MultiTaskRanker {
     });
     this.tables = {
       users: new EmbeddingTable(tableOptions(1)),
-      videos: new EmbeddingTable(tableOptions(2)),
+      // The largest table (a row per video): row-wise Adagrad, one accumulator per video instead of one per
+      // coordinate, saves 64 MB in each serving replica at a million videos.
+      videos: new EmbeddingTable({ ...tableOptions(2), rowwiseAccumulator: true }),
       // Creators, sounds and hashtags are the fallback of new videos: they get vectors from the first sighting.
       creators: new EmbeddingTable({ ...tableOptions(3), minOccurrences: 1 }),
       sounds: new EmbeddingTable({ ...tableOptions(4), minOccurrences: 1 }),
@@ -425,6 +427,19 @@ export class MultiTaskRanker {
     const base = slot * this.dim;
     const vectors = table.vectors;
     const accumulators = table.accumulators;
+    if (table.accumulatorWidth === 1) {
+      // Row-wise: the row's accumulator sums the mean squared gradient; one step size for the whole row.
+      let squares = 0;
+      for (let j = 0; j < this.dim; j++) {
+        const g = this.zGradient[j]! * other[j]! * share + l2 * vectors[base + j]!;
+        squares += g * g;
+      }
+      if (squares === 0) return;
+      accumulators[slot]! += squares / this.dim;
+      const step = lr / (Math.sqrt(accumulators[slot]!) + ADAGRAD_EPSILON);
+      for (let j = 0; j < this.dim; j++) vectors[base + j]! -= step * (this.zGradient[j]! * other[j]! * share + l2 * vectors[base + j]!);
+      return;
+    }
     for (let j = 0; j < this.dim; j++) {
       const g = this.zGradient[j]! * other[j]! * share + l2 * vectors[base + j]!;
       if (g === 0) continue;
