@@ -11,6 +11,7 @@ import { RetrievalTower, type RetrievalItem } from '../models/online/retrieval-t
 import type { OnlineState } from './online-state.js';
 import { isPositiveEngagement } from './positive-engagement.js';
 import { fillRankerInput } from './ranker-features.js';
+import type { VideoCatalog } from './video-catalog.js';
 
 export class OnlineLearner {
   ranker: MultiTaskRanker;
@@ -23,6 +24,10 @@ export class OnlineLearner {
   snapshotSeq: number | undefined;
   /** Set by `observe`: whether the retrieval tower learned from the event (the video's index entry moved). */
   retrievalMoved = false;
+  /** The catalogue negatives are drawn from, and the draw, made once rather than per positive event. */
+  private catalog: VideoCatalog | undefined;
+  private readonly negative = (r: number): RetrievalItem | undefined =>
+    this.catalog && this.catalog.videos[Math.floor(r * this.catalog.size)];
 
   constructor(options?: RankerOptions) {
     this.ranker = new MultiTaskRanker(options);
@@ -48,9 +53,8 @@ export class OnlineLearner {
       this.lastSeq = event.seq;
     }
     if (isPositiveEngagement(event.type, watchRatio)) {
-      const catalog = state.catalog;
-      const negative = (r: number): RetrievalItem | undefined => catalog.videos[Math.floor(r * catalog.size)];
-      this.retrievalMoved = this.retrieval.learnPositive(event.user, catalog.videos[vidx]!, event.ts, negative);
+      this.catalog = state.catalog;
+      this.retrievalMoved = this.retrieval.learnPositive(event.user, state.catalog.videos[vidx]!, event.ts, this.negative);
     }
     const { labels, mask } = this.buffers;
     if (!labelEvent(event.type, watchRatio, labels, mask)) return;

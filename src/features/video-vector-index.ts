@@ -250,7 +250,7 @@ export class VideoVectorIndex {
     const live: number[] = [];
     for (let vidx = 0; vidx < this.catalog.size; vidx++) if (this.indexed[vidx] === 1) live.push(vidx);
     const vectors = new Float32Array(live.length * this.dim);
-    live.forEach((vidx, i) => this.itemVector(vidx, vectors, i * this.dim));
+    live.forEach((vidx, i) => this.tower().itemVector(this.catalog.videos[vidx]!, vectors, i * this.dim));
     return { vidx: Int32Array.from(live), vectors };
   }
 
@@ -273,7 +273,7 @@ export class VideoVectorIndex {
       if (this.indexed[vidx] === 1 && this.catalog.live[vidx] !== 1) this.markDirty(vidx);
     }
     // The snapshot holds vectors only: biases are read from the restored tower.
-    for (let vidx = 0; vidx < size; vidx++) if (this.indexed[vidx] === 1) this.biases[vidx] = this.itemBias(vidx);
+    for (let vidx = 0; vidx < size; vidx++) if (this.indexed[vidx] === 1) this.biases[vidx] = this.tower().itemBias(this.catalog.videos[vidx]!);
     this.flushAll();
   }
 
@@ -428,7 +428,8 @@ export class VideoVectorIndex {
 
   /** Adds, updates or deletes one video's entry from its current vector. */
   private put(vidx: number): void {
-    if (this.catalog.live[vidx] !== 1 || !this.itemVector(vidx, this.one, 0)) {
+    const bias = this.catalog.live[vidx] === 1 ? this.tower().readItem(this.catalog.videos[vidx]!, this.one, 0) : Number.NaN;
+    if (Number.isNaN(bias)) {
       if (this.indexed[vidx] === 1) {
         this.index.markDelete(vidx);
         this.indexed[vidx] = 0;
@@ -438,7 +439,7 @@ export class VideoVectorIndex {
     }
     const point = this.point;
     for (let j = 0; j < this.dim; j++) point[j] = this.one[j]!;
-    this.biases[vidx] = this.itemBias(vidx);
+    this.biases[vidx] = bias;
     // A label seen before, even deleted, is updated (and undeleted) in place: no growth with every refresh.
     this.index.addPoint(point, vidx);
     this.hasSlot[vidx] = 1;
@@ -453,14 +454,6 @@ export class VideoVectorIndex {
     this.put(vidx);
   }
 
-  private itemVector(vidx: number, out: Float32Array, offset: number): boolean {
-    const video = this.catalog.videos[vidx]!;
-    return this.tower().itemVector(video, out, offset);
-  }
-
-  private itemBias(vidx: number): number {
-    return this.tower().itemBias(this.catalog.videos[vidx]!);
-  }
 
   /**
    * The event moved the video's own vector and its creator's, which every video of that creator shares: the

@@ -6,6 +6,8 @@
  * their slots reused, so memory stays bounded by the active population.
  */
 
+import { xorshift32 } from './xorshift32.js';
+
 export interface EmbeddingTableOptions {
   dim: number;
   /** Sightings before an id gets its own vector. */
@@ -241,13 +243,9 @@ export class EmbeddingTable {
     this.counts = counts;
   }
 
-  /** xorshift32: deterministic initial vectors, so a seed reproduces a table. */
+  /** Deterministic initial vectors, so a seed reproduces a table. */
   private nextRandom(): number {
-    let x = this.randomState;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.randomState = x >>> 0;
+    this.randomState = xorshift32(this.randomState);
     return this.randomState / 4_294_967_296;
   }
 }

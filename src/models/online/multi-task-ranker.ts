@@ -8,6 +8,7 @@
 import { EmbeddingTable, type EmbeddingTableOptions, type EmbeddingTableSnapshot } from './embedding-table.js';
 import { DELAYED_HEADS, HEAD_COUNT, HEADS, MAX_WATCH_RATIO_TARGET, REGRESSION_HEADS } from './heads.js';
 import { DENSE_COUNT, type RankerInput } from './ranker-input.js';
+import { xorshift32 } from './xorshift32.js';
 
 export interface RankerOptions {
   dim: number;
@@ -222,10 +223,7 @@ export class MultiTaskRanker {
     const projection = new Float32Array(width * dim);
     let state = (this.options.seed * 2_654_435_761) >>> 0 || 1;
     const uniform = () => {
-      state ^= state << 13;
-      state ^= state >>> 17;
-      state ^= state << 5;
-      state >>>= 0;
+      state = xorshift32(state);
       return (state + 0.5) / 4_294_967_296;
     };
     for (let i = 0; i < projection.length; i++) {

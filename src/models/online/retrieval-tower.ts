@@ -13,6 +13,7 @@
  * source adds after the search: the index holds directions only.
  */
 import { EmbeddingTable, type EmbeddingTableOptions, type EmbeddingTableSnapshot } from './embedding-table.js';
+import { xorshift32 } from './xorshift32.js';
 
 export interface RetrievalTowerOptions {
   dim: number;
@@ -82,6 +83,8 @@ export class RetrievalTower {
   private readonly unitUser: Float32Array;
   private readonly userGradient: Float32Array;
   private readonly rowGradient: Float32Array;
+  private readonly readRow: number;
+  private readonly directionScratch: Float32Array;
 
   constructor(readonly options: RetrievalTowerOptions = DEFAULT_RETRIEVAL_OPTIONS) {
     this.dim = options.dim;
@@ -104,7 +107,9 @@ export class RetrievalTower {
       hashtags: new EmbeddingTable(tableOptions(5, 1)),
     };
     this.randomState = (options.seed * 2_654_435_761) >>> 0 || 1;
-    const items = options.negatives + 1;
+    // One row per item of a learning step, and one more (`readRow`) for reading an item outside learning.
+    const items = options.negatives + 2;
+    this.readRow = items - 1;
     this.rows = new Float32Array(items * width);
     this.norms = new Float64Array(items);
     this.cosines = new Float64Array(items);
@@ -116,6 +121,7 @@ export class RetrievalTower {
     this.unitUser = new Float32Array(options.dim);
     this.userGradient = new Float32Array(options.dim);
     this.rowGradient = new Float32Array(width);
+    this.directionScratch = new Float32Array(options.dim);
   }
 
   /**
@@ -188,42 +194,33 @@ export class RetrievalTower {
     return true;
   }
 
-  /** Writes the item's unit direction into `out[offset .. offset + dim)`; false when no part has a vector. */
-  itemVector(item: RetrievalItem, out: Float32Array, offset = 0): boolean {
+  /**
+   * Reads an item as the index needs it, summing its parts once: writes its unit direction into
+   * `out[offset .. offset + dim)` and returns its bias in cosine units (temperature × b, what the source adds to the
+   * index's cosine), or NaN when no part has a vector (the direction says nothing about any user).
+   */
+  readItem(item: RetrievalItem, out: Float32Array, offset = 0): number {
     const dim = this.dim;
-    const width = dim + 1;
-    out.fill(0, offset, offset + dim);
-    let parts = 0;
-    const add = (table: EmbeddingTable, slot: number, share: number) => {
-      if (slot < 0) return;
-      parts++;
-      const base = slot * width;
-      for (let j = 0; j < dim; j++) out[offset + j]! += table.vectors[base + j]! * share;
-    };
-    const { videos, creators, sounds, hashtags } = this.tables;
-    add(videos, videos.slotOf(item.id), 1);
-    add(creators, creators.slotOf(item.creator), 1);
-    if (item.sound !== undefined) add(sounds, sounds.slotOf(item.sound), 1);
-    const share = 1 / Math.max(1, this.knownHashtags(item.hashtags));
-    for (const tag of item.hashtags) add(hashtags, hashtags.slotOf(tag), share);
+    const k = this.readRow;
+    this.gatherParts(item, k);
+    const rowBase = k * (dim + 1);
     let norm = 0;
-    for (let j = 0; j < dim; j++) norm += out[offset + j]! ** 2;
+    for (let j = 0; j < dim; j++) norm += this.rows[rowBase + j]! ** 2;
     norm = Math.sqrt(norm);
-    if (parts === 0 || norm < TINY_NORM) return false;
-    for (let j = 0; j < dim; j++) out[offset + j]! /= norm;
-    return true;
+    if (this.partCounts[k] === 0 || norm < TINY_NORM) return Number.NaN;
+    for (let j = 0; j < dim; j++) out[offset + j] = this.rows[rowBase + j]! / norm;
+    return this.options.temperature * this.rows[rowBase + dim]!;
   }
 
-  /** The item's bias in cosine units (temperature × b), what the source adds to the index's cosine. */
+  /** Writes the item's unit direction into `out[offset .. offset + dim)`; false when no part has a vector. */
+  itemVector(item: RetrievalItem, out: Float32Array, offset = 0): boolean {
+    return !Number.isNaN(this.readItem(item, out, offset));
+  }
+
+  /** The item's bias in cosine units (0 when no part has a vector). */
   itemBias(item: RetrievalItem): number {
-    const width = this.dim + 1;
-    const { videos, creators, sounds, hashtags } = this.tables;
-    const biasOf = (table: EmbeddingTable, slot: number) => (slot < 0 ? 0 : table.vectors[slot * width + this.dim]!);
-    let bias = biasOf(videos, videos.slotOf(item.id)) + biasOf(creators, creators.slotOf(item.creator));
-    if (item.sound !== undefined) bias += biasOf(sounds, sounds.slotOf(item.sound));
-    const share = 1 / Math.max(1, this.knownHashtags(item.hashtags));
-    for (const tag of item.hashtags) bias += share * biasOf(hashtags, hashtags.slotOf(tag));
-    return this.options.temperature * bias;
+    const bias = this.readItem(item, this.directionScratch);
+    return Number.isNaN(bias) ? 0 : bias;
   }
 
   /** Writes the user's unit query vector into `out` (length dim); false when the user has no vector yet. */
@@ -340,13 +337,9 @@ export class RetrievalTower {
     return known;
   }
 
-  /** xorshift32, uniform in [0, 1). */
+  /** Uniform in [0, 1). */
   private nextRandom(): number {
-    let x = this.randomState;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.randomState = x >>> 0;
+    this.randomState = xorshift32(this.randomState);
     return this.randomState / 4_294_967_296;
   }
 }
