@@ -68,6 +68,10 @@ export class VideoCatalog {
     return this.creatorIndexOf.get(creator);
   }
 
+  hashtagNumber(tag: string): number | undefined {
+    return this.hashtagIndexOf.get(tag);
+  }
+
   isCreator(userId: string): boolean {
     return this.creatorIndexOf.has(userId);
   }

@@ -48,13 +48,14 @@ export interface VideoVectorIndexOptions {
  * The tower's 8-d unit vectors are an easy case for graph search. Recall@100 against exact search with degree 16
  * and expansion add 200, at search expansion 150 / 200 / 300 / 400: 0.94 / 0.96 / 0.97 / 0.98 at 100k videos
  * (every video with a vector of its own) and 0.97 / 0.98 / 0.99 / 0.99 at a million. Degree 32 adds little and
- * costs 128 MB more per replica at a million. The embedding source asks for twice its budget (200), so serving
- * searches at 256; bench/results/ann.md has the tables.
+ * costs 128 MB more per replica at a million. Serving searches at 200, the lowest expansion that keeps recall@100
+ * ≥ 0.95 at both sizes (the embedding source asks for twice its budget, 100 results); bench/results/ann.md has the
+ * tables.
  */
 export const DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS: VideoVectorIndexOptions = {
   connectivity: 16,
   expansionAdd: 200,
-  expansionSearch: 256,
+  expansionSearch: 200,
   flushEveryEvents: 256,
   refreshPerFlush: 16,
   sweepPerFlush: 4,

@@ -6,8 +6,7 @@
  * video's own smoothed counters instead of the ranker, plus the user's topic match and the source boosts: a few
  * typed-array reads per candidate, no embeddings, no allocation.
  */
-import { topicMatchOf } from '../features/ranker-features.js';
-import { topicProfile, type TopicProfile } from '../features/topic-profile.js';
+import { RankerFeatures } from '../features/ranker-features.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import type { SourceBits } from './source-reasons.js';
 import { sourceBoost } from './value-scorer.js';
@@ -20,6 +19,7 @@ export class PreRanker {
   readonly name = 'pre-ranker';
   private estimate = new Float64Array(1024);
   private sorted = new Float64Array(1024);
+  private readonly features = new RankerFeatures();
 
   constructor(private readonly bits: SourceBits) {}
 
@@ -39,12 +39,12 @@ export class PreRanker {
     }
     const freshFloor = this.explorationFloor(request, candidates);
     const freshBit = 1 << this.bits.fresh;
-    const profile = topicProfile(request.state, request.user);
+    this.features.begin(request.state, request.user);
     let n = 0;
     for (let slot = 0; slot < candidates.size; slot++) {
       if (candidates.kept[slot] === 0) continue;
       if (isExplorer(candidates, slot, freshBit, this.bits.fresh, freshFloor)) continue;
-      const value = this.estimateValue(request, profile, candidates, slot);
+      const value = this.estimateValue(request, candidates, slot);
       this.estimate[slot] = value;
       this.sorted[n++] = value;
     }
@@ -79,8 +79,8 @@ export class PreRanker {
     return this.sorted.subarray(0, n).sort()[n - pass]!;
   }
 
-  private estimateValue(request: FeedRequest, profile: TopicProfile, candidates: CandidateSet, slot: number): number {
-    const { engagement, catalog } = request.state;
+  private estimateValue(request: FeedRequest, candidates: CandidateSet, slot: number): number {
+    const { engagement } = request.state;
     const w = request.algorithm.valueWeights;
     const boosts = request.algorithm.sourceBoosts;
     const vidx = candidates.vidx[slot]!;
@@ -95,7 +95,7 @@ export class PreRanker {
       w.watchRatio * Math.min(engagement.meanWatchRatio(vidx), 3) +
       w.finish * ((engagement.finishes(vidx) + 1) / (plays + 4)) +
       w.like * engagement.likeRate(vidx);
-    value += TOPIC_MATCH_WEIGHT * topicMatchOf(profile, catalog, vidx);
+    value += TOPIC_MATCH_WEIGHT * this.features.topicMatch(vidx);
     return value + sourceBoost(candidates, slot, this.bits, boosts);
   }
 }

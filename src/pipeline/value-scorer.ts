@@ -6,7 +6,7 @@
 import type { AlgorithmConfig } from '../core/algorithm.js';
 import { HEAD_COUNT, HEADS, type Head } from '../models/online/heads.js';
 import { RankerInput } from '../models/online/ranker-input.js';
-import { fillRankerInput } from '../features/ranker-features.js';
+import { RankerFeatures } from '../features/ranker-features.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import { sourceReasons, type SourceBits } from './source-reasons.js';
 import type { FeedRequest, Scorer, ScoreTerm } from './stages.js';
@@ -56,6 +56,7 @@ export function sourceBoost(
 export class ValueScorer implements Scorer {
   readonly name = 'value-scorer';
   private readonly input = new RankerInput();
+  private readonly features = new RankerFeatures();
   private readonly predictions = new Float64Array(HEAD_COUNT);
   private readonly weights = new Float64Array(HEAD_COUNT);
   /** Per-candidate predictions of the last request, kept for explanations: slot × HEAD_COUNT. */
@@ -71,9 +72,10 @@ export class ValueScorer implements Scorer {
     if (this.lastPredictions.length < candidates.size * HEAD_COUNT) {
       this.lastPredictions = new Float64Array(candidates.size * HEAD_COUNT * 2);
     }
+    this.features.begin(request.state, request.user);
     for (let slot = 0; slot < candidates.size; slot++) {
       if (candidates.kept[slot] === 0) continue;
-      fillRankerInput(request.state, request.user, candidates.vidx[slot]!, request.now, this.input);
+      this.features.fill(candidates.vidx[slot]!, request.now, this.input);
       ranker.predict(this.input, this.predictions);
       let value = 0;
       for (let k = 0; k < HEAD_COUNT; k++) {

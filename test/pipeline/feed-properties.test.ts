@@ -10,6 +10,7 @@ import type { AlgorithmConfig } from '../../src/core/algorithm.js';
 import type { EventInput, FeedMode, User, Video } from '../../src/core/schemas.js';
 import { EventSchema } from '../../src/core/schemas.js';
 import type { FeedItem } from '../../src/pipeline/feed-service.js';
+import { NON_PERSONALIZED, PERSONALIZED } from '../../src/pipeline/feed-pipeline.js';
 import { ForyouService } from '../../src/service/foryou-service.js';
 import { createWorld, loadWorldIntoStore, Random, type World } from '../../src/sim/index.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
@@ -254,6 +255,45 @@ describe('feed properties over random worlds', () => {
         }
       }),
       { numRuns: 25 },
+    );
+  }, 120_000);
+
+  it("each plan's one-call admission gives every filter's verdict, for every user and video", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 1_000_000 }), async (seed) => {
+        const { service, random } = await openWorld(seed);
+        try {
+          const { state } = service;
+          // Some users mark videos "not interested" and own videos, so the creator and sound filters have work too.
+          for (const user of [...state.users.values()].slice(0, 40)) {
+            const marks = [0, 1, 2].map((i) => ({
+              id: `ni-${seed}-${user.profile.id}-${i}`,
+              user: user.profile.id,
+              video: random.pick(state.catalog.videos.filter((v) => v.status === 'live')).id,
+              type: 'not_interested' as const,
+            }));
+            await send(service, marks);
+          }
+          let refused = 0;
+          for (const plan of [PERSONALIZED, NON_PERSONALIZED]) {
+            expect(plan.admit).toBeDefined();
+            for (const user of state.users.values()) {
+              const request = { user, mode: 'personalized' as const, n: 10, now: NOW, state, algorithm: service.algorithm.config };
+              for (let vidx = 0; vidx < state.catalog.size; vidx++) {
+                const everyFilter = plan.filters.every((filter) => filter.keep(request, vidx));
+                if (!everyFilter) refused++;
+                if (plan.admit!(request, vidx) !== everyFilter) {
+                  expect.fail(`seed ${seed}: ${user.profile.id} and ${state.catalog.videos[vidx]!.id}: admit disagrees with the filters`);
+                }
+              }
+            }
+          }
+          expect(refused).toBeGreaterThan(0);
+        } finally {
+          await service.close();
+        }
+      }),
+      { numRuns: 5 },
     );
   }, 120_000);
 });

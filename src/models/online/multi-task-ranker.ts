@@ -288,6 +288,9 @@ export class MultiTaskRanker {
   /** itemKey × 3: video, creator and sound slots, -1 when not cached. */
   private slotCache = new Int32Array(0);
   private cacheReleases = 0;
+  /** Hashtag number → slot, -1 when not cached; valid while the hashtag table's `releases` is unchanged. */
+  private hashtagSlotCache = new Int32Array(0);
+  private hashtagCacheReleases = 0;
   /** The user whose slot and vector are in `slots.user` and `user`, while only predictions happen. */
   private predictedUser: string | undefined;
 
@@ -301,19 +304,23 @@ export class MultiTaskRanker {
       slots.user = touch ? users.touch(input.user, now) : users.slotOf(input.user);
       this.predictedUser = touch ? undefined : input.user;
     }
+    let hashtagCount = 0;
     if (touch) {
+      input.ensureIds();
       slots.video = videos.touch(input.video, now);
       slots.creator = creators.touch(input.creator, now);
       slots.sound = input.sound === undefined ? -1 : sounds.touch(input.sound, now);
+      const keyed = input.hashtagKeyCount >= 0;
+      const count = keyed ? input.hashtagKeyCount : input.hashtags.length;
+      if (count > this.hashtagSlots.length) this.hashtagSlots = new Int32Array(count * 2);
+      for (let h = 0; h < count; h++) {
+        const tag = keyed ? input.hashtagNames[input.hashtagKeys[h]!]! : input.hashtags[h]!;
+        const slot = hashtags.touch(tag, now);
+        if (slot >= 0) this.hashtagSlots[hashtagCount++] = slot;
+      }
     } else {
       this.itemSlots(input);
-    }
-    const tags = input.hashtags;
-    if (tags.length > this.hashtagSlots.length) this.hashtagSlots = new Int32Array(tags.length * 2);
-    let hashtagCount = 0;
-    for (let h = 0; h < tags.length; h++) {
-      const slot = touch ? hashtags.touch(tags[h]!, now) : hashtags.slotOf(tags[h]!);
-      if (slot >= 0) this.hashtagSlots[hashtagCount++] = slot;
+      hashtagCount = this.hashtagSlotsOf(input);
     }
     slots.hashtagCount = hashtagCount;
 
@@ -389,14 +396,18 @@ export class MultiTaskRanker {
       const base = key * 3;
       const cache = this.slotCache;
       let video = cache[base]!;
-      if (video < 0) cache[base] = video = videos.slotOf(input.video);
       let creator = cache[base + 1]!;
-      if (creator < 0) cache[base + 1] = creator = creators.slotOf(input.creator);
       let sound = cache[base + 2]!;
-      if (sound < 0 && input.sound !== undefined) cache[base + 2] = sound = sounds.slotOf(input.sound);
+      if (video < 0 || creator < 0 || sound === -1) {
+        input.ensureIds();
+        if (video < 0) cache[base] = video = videos.slotOf(input.video);
+        if (creator < 0) cache[base + 1] = creator = creators.slotOf(input.creator);
+        // -2: the video has no sound (its key is forgotten if it gets one), so its ids need not be read again.
+        if (sound === -1) cache[base + 2] = sound = input.sound === undefined ? -2 : sounds.slotOf(input.sound);
+      }
       slots.video = video;
       slots.creator = creator;
-      slots.sound = sound;
+      slots.sound = sound < 0 ? -1 : sound;
       return;
     }
     if (key >= 0) {
@@ -406,9 +417,47 @@ export class MultiTaskRanker {
       this.itemSlots(input);
       return;
     }
+    input.ensureIds();
     slots.video = videos.slotOf(input.video);
     slots.creator = creators.slotOf(input.creator);
     slots.sound = input.sound === undefined ? -1 : sounds.slotOf(input.sound);
+  }
+
+  /**
+   * The hashtags' slots into `hashtagSlots` while only predicting; returns how many have one. Keyed hashtags are
+   * cached by number (a few thousand hashtags serve a million videos), so no hashtag string is hashed per candidate.
+   */
+  private hashtagSlotsOf(input: RankerInput): number {
+    const hashtags = this.tables.hashtags;
+    let count = 0;
+    if (input.hashtagKeyCount < 0) {
+      input.ensureIds();
+      const tags = input.hashtags;
+      if (tags.length > this.hashtagSlots.length) this.hashtagSlots = new Int32Array(tags.length * 2);
+      for (let h = 0; h < tags.length; h++) {
+        const slot = hashtags.slotOf(tags[h]!);
+        if (slot >= 0) this.hashtagSlots[count++] = slot;
+      }
+      return count;
+    }
+    if (hashtags.releases !== this.hashtagCacheReleases) {
+      this.hashtagSlotCache.fill(-1);
+      this.hashtagCacheReleases = hashtags.releases;
+    }
+    const keyCount = input.hashtagKeyCount;
+    if (keyCount > this.hashtagSlots.length) this.hashtagSlots = new Int32Array(keyCount * 2);
+    for (let h = 0; h < keyCount; h++) {
+      const key = input.hashtagKeys[h]!;
+      if (key >= this.hashtagSlotCache.length) {
+        const grown = new Int32Array(Math.max(key + 1, this.hashtagSlotCache.length * 2)).fill(-1);
+        grown.set(this.hashtagSlotCache);
+        this.hashtagSlotCache = grown;
+      }
+      let slot = this.hashtagSlotCache[key]!;
+      if (slot < 0) this.hashtagSlotCache[key] = slot = hashtags.slotOf(input.hashtagNames[key]!);
+      if (slot >= 0) this.hashtagSlots[count++] = slot;
+    }
+    return count;
   }
 
   private output(k: number, logit: number): number {

@@ -29,6 +29,11 @@ export const DENSE_INDEX: Readonly<Record<DenseFeature, number>> = Object.fromEn
   DENSE_FEATURES.map((f, i) => [f, i]),
 ) as Record<DenseFeature, number>;
 
+/** Fills an input's video, creator, sound and hashtag ids for its `itemKey`, when the ranker asks for them. */
+export interface ItemIdSource {
+  fillIds(itemKey: number, input: RankerInput): void;
+}
+
 export class RankerInput {
   user = '';
   video = '';
@@ -40,9 +45,29 @@ export class RankerInput {
    * and sound's slots, sparing three hash lookups per candidate.
    */
   itemKey = -1;
+  /**
+   * The hashtags as dense numbers (the catalogue's), each named by `hashtagNames[key]`, when `hashtagKeyCount` ≥ 0;
+   * the ranker then caches each hashtag's slot by number. -1: use `hashtags`.
+   */
+  hashtagKeys = new Int32Array(16);
+  hashtagKeyCount = -1;
+  hashtagNames: readonly string[] = [];
+  /**
+   * Set when the string ids above are not filled yet: a candidate whose slots the ranker has cached needs none of
+   * them, and reading them costs a few cache misses per candidate at a million videos (the video's record and
+   * its strings). The ranker calls `ensureIds` before it reads them.
+   */
+  pendingIds: ItemIdSource | undefined;
   readonly dense = new Float32Array(DENSE_COUNT);
 
   constructor() {
     this.dense[DENSE_INDEX.bias] = 1;
+  }
+
+  ensureIds(): void {
+    const source = this.pendingIds;
+    if (source === undefined) return;
+    this.pendingIds = undefined;
+    source.fillIds(this.itemKey, this);
   }
 }

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
+import { OnlineState } from '../../src/features/online-state.js';
+import { fillRankerInput, RankerFeatures } from '../../src/features/ranker-features.js';
+import { HEAD_COUNT } from '../../src/models/online/heads.js';
+import { DENSE_INDEX, RankerInput } from '../../src/models/online/ranker-input.js';
+import { createWorld, generateEvents } from '../../src/sim/index.js';
+
+describe('RankerFeatures (a request\'s candidates) against fillRankerInput (one pair)', () => {
+  it('gives the same features and the same predictions for every user and video, with follows and topics in play', () => {
+    const world = createWorld({ videos: 400, users: 60, seed: 11 });
+    const state = new OnlineState(DEFAULT_ALGORITHM);
+    for (const video of world.videos) state.putVideo(video);
+    for (const user of world.users) state.putUser(user);
+    for (const event of generateEvents(world, 20_000)) state.applyEvent(event);
+    const ranker = state.learner!.ranker;
+    const features = new RankerFeatures();
+    const batch = new RankerInput();
+    const single = new RankerInput();
+    const batchPredictions = new Float64Array(HEAD_COUNT);
+    const singlePredictions = new Float64Array(HEAD_COUNT);
+    let followed = 0;
+    let topical = 0;
+    for (const profile of world.users) {
+      const user = state.users.get(profile.id)!;
+      features.begin(state, user);
+      for (let vidx = 0; vidx < state.catalog.size; vidx++) {
+        features.fill(vidx, world.now, batch);
+        fillRankerInput(state, user, vidx, world.now, single);
+        expect(Array.from(batch.dense), `${profile.id} × ${vidx}`).toEqual(Array.from(single.dense));
+        followed += batch.dense[DENSE_INDEX.followsCreator]!;
+        if (batch.dense[DENSE_INDEX.topicMatch]! > 0) topical++;
+        ranker.predict(batch, batchPredictions);
+        ranker.predict(single, singlePredictions);
+        expect(Array.from(batchPredictions)).toEqual(Array.from(singlePredictions));
+      }
+    }
+    // The cases that differ between the two paths were exercised.
+    expect(followed).toBeGreaterThan(0);
+    expect(topical).toBeGreaterThan(1000);
+  });
+
+  it('reads the string ids of a video only when the ranker has no cached slot for it', () => {
+    const world = createWorld({ videos: 50, users: 10, seed: 3 });
+    const state = new OnlineState(DEFAULT_ALGORITHM);
+    for (const video of world.videos) state.putVideo(video);
+    for (const user of world.users) state.putUser(user);
+    for (const event of generateEvents(world, 3_000)) state.applyEvent(event);
+    const ranker = state.learner!.ranker;
+    const features = new RankerFeatures();
+    const input = new RankerInput();
+    const out = new Float64Array(HEAD_COUNT);
+    features.begin(state, state.users.get(world.users[0]!.id)!);
+    features.fill(7, world.now, input);
+    expect(input.pendingIds).toBe(features);
+    ranker.predict(input, out);
+    // First sight of the video: its ids were read to find the slots.
+    expect(input.pendingIds).toBeUndefined();
+    expect(input.video).toBe(world.videos[7]!.id);
+    input.video = 'stale';
+    features.fill(7, world.now, input);
+    ranker.predict(input, out);
+    // Cached: the ids were not needed.
+    expect(input.pendingIds).toBe(features);
+    expect(input.video).toBe('stale');
+  });
+});
