@@ -27,8 +27,9 @@ export interface EmbeddingTableOptions {
 export interface EmbeddingTableSnapshot {
   options: EmbeddingTableOptions;
   ids: string[];
-  lastSeen: number[];
-  counts: number[];
+  /** Per id in `ids` order (typed since 2026-12; older snapshots hold plain arrays, read the same way). */
+  lastSeen: ArrayLike<number>;
+  counts: ArrayLike<number>;
   /** Vectors then Adagrad accumulators (`dim` floats per id, or one with `rowwiseAccumulator`), in `ids` order. */
   vectors: Float32Array;
   accumulators: Float32Array;
@@ -164,19 +165,25 @@ export class EmbeddingTable {
   }
 
   snapshot(): EmbeddingTableSnapshot {
-    const ids: string[] = [];
-    const lastSeen: number[] = [];
-    const counts: number[] = [];
-    const vectors = new Float32Array(this.slotById.size * this.dim);
+    // Typed columns and plain copy loops: at a million ids, per-id arrays of numbers and two subarray views per id
+    // made this 1.6 s of the ranker snapshot, all of it on the serving thread.
+    const size = this.slotById.size;
+    const dim = this.dim;
     const width = this.accumulatorWidth;
-    const accumulators = new Float32Array(this.slotById.size * width);
+    const ids: string[] = new Array<string>(size);
+    const lastSeen = new Float64Array(size);
+    const counts = new Float64Array(size);
+    const vectors = new Float32Array(size * dim);
+    const accumulators = new Float32Array(size * width);
+    const sourceVectors = this.vectors;
+    const sourceAccumulators = this.accumulators;
     let i = 0;
     for (const [id, slot] of this.slotById) {
-      ids.push(id);
-      lastSeen.push(this.lastSeen[slot]!);
-      counts.push(this.counts[slot]!);
-      vectors.set(this.vectors.subarray(slot * this.dim, (slot + 1) * this.dim), i * this.dim);
-      accumulators.set(this.accumulators.subarray(slot * width, (slot + 1) * width), i * width);
+      ids[i] = id;
+      lastSeen[i] = this.lastSeen[slot]!;
+      counts[i] = this.counts[slot]!;
+      for (let j = 0; j < dim; j++) vectors[i * dim + j] = sourceVectors[slot * dim + j]!;
+      for (let j = 0; j < width; j++) accumulators[i * width + j] = sourceAccumulators[slot * width + j]!;
       i++;
     }
     const pending = [...this.pending].map(([id, entry]): [string, number, number] => [id, entry.count, entry.lastSeen]);
