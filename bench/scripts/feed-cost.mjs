@@ -1,6 +1,6 @@
-// What one feed page costs in CPU, in-process and on one thread: builds a simulated world's online state from its
-// events, then serves pages to random users in their default mode as the bench's load does, and reports the mean
-// and tail time per page. With `node --cpu-prof` it shows where a page's time goes at a given catalogue size.
+// What one feed page costs in CPU, in-process and on one thread: builds an online state (from a simulated world's
+// events, or with DB= from a store), serves pages to random users in their default mode as the bench's load does,
+// and reports the mean and tail time per page with the candidates per page and per source (bench/results/feed-cost.md).
 //   npm run build && node bench/scripts/feed-cost.mjs [videos] [users] [events] [pages]
 // PROFILE=feed.cpuprofile writes a CPU profile of the measured pages; DIST=path/ reads another build.
 const dist = new URL(process.env.DIST ?? '../../dist/', import.meta.url).href;
@@ -13,7 +13,7 @@ const { DEFAULT_ALGORITHM } = await import(dist + 'core/algorithm.js');
 const [videos = 100_000, users = 10_000, events = 1_000_000, pages = 20_000] = process.argv.slice(2).map(Number);
 if (process.env.ALG) Object.assign(DEFAULT_ALGORITHM, JSON.parse(process.env.ALG));
 
-let started = performance.now();
+const started = performance.now();
 // DB=file.db: rebuild the state from a store as `foryou serve` does (e.g. a bench's, whose world has seed 7 and
 // u1…uN user ids), so a store with a saved ranker snapshot starts in minutes instead of relearning every event.
 const world = process.env.DB ? undefined : createWorld({ videos, users, seed: 1 });
@@ -24,12 +24,7 @@ if (process.env.DB) {
   state = await OnlineState.rebuild(store, DEFAULT_ALGORITHM);
   await store.close();
 } else {
-  state = new OnlineState(DEFAULT_ALGORITHM);
-  state.videoVectors?.defer();
-  for (const video of world.videos) state.putVideo(video);
-  for (const user of world.users) state.putUser(user);
-  for (const event of generateEvents(world, events)) state.applyEvent(event);
-  state.videoVectors?.attach();
+  state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, events), DEFAULT_ALGORITHM);
 }
 const buildSeconds = (performance.now() - started) / 1000;
 console.error(`state built in ${buildSeconds.toFixed(0)} s`);
@@ -44,28 +39,30 @@ const perSource = new Array(8).fill(0);
 const serve = async () => {
   const user = state.users.get(randomUser());
   const page = await feeds.page(user, { n: 10 }, world?.now ?? Date.now());
+  // What the HTTP layer does with it: the page as JSON text.
+  return JSON.stringify(page).length;
+};
+/** The last page's candidates (the pipeline's reused set), counted outside the timed part. */
+const countCandidates = () => {
   const candidates = feeds.pipeline.candidates;
   candidateCount += candidates.size;
   for (let slot = 0; slot < candidates.size; slot++) {
     scoredCount += candidates.kept[slot];
     for (let bit = 0; bit < 8; bit++) if (candidates.sourceMask[slot] & (1 << bit)) perSource[bit]++;
   }
-  // What the HTTP layer does with it: the page as JSON text.
-  return JSON.stringify(page).length;
 };
 for (let i = 0; i < Math.min(2000, pages); i++) await serve();
 // PROFILE=file.cpuprofile: a CPU profile of the measured pages only (not of building the state).
 const profiler = process.env.PROFILE ? await startProfile() : undefined;
 const times = new Float64Array(pages);
-started = performance.now();
-candidateCount = scoredCount = 0;
-perSource.fill(0);
+let total = 0;
 for (let i = 0; i < pages; i++) {
   const t = performance.now();
   await serve();
   times[i] = performance.now() - t;
+  total += times[i];
+  countCandidates();
 }
-const total = performance.now() - started;
 if (profiler) await profiler.stop(process.env.PROFILE);
 times.sort();
 console.log(JSON.stringify({

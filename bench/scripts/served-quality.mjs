@@ -18,12 +18,7 @@ if (process.env.ALG) Object.assign(DEFAULT_ALGORITHM, JSON.parse(process.env.ALG
 if (process.env.TOWER) Object.assign(DEFAULT_RETRIEVAL_OPTIONS, JSON.parse(process.env.TOWER));
 
 const world = createWorld({ videos, users, seed: 1 });
-const state = new OnlineState(DEFAULT_ALGORITHM);
-state.videoVectors?.defer();
-for (const video of world.videos) state.putVideo(video);
-for (const user of world.users) state.putUser(user);
-for (const event of generateEvents(world, events)) state.applyEvent(event);
-state.videoVectors?.attach();
+const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, events), DEFAULT_ALGORITHM);
 
 const feeds = new FeedService(state, { recordServed: async () => {} }, () => DEFAULT_ALGORITHM);
 const step = Math.max(1, Math.floor(users / sampled));

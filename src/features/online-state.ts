@@ -74,6 +74,25 @@ export class OnlineState implements CatalogLookup {
     this.freshExposure = new FreshExposure(this.catalog, algorithm.freshExposure, algorithm.freshWindowMs);
   }
 
+  /**
+   * A state learned in memory from videos, users and an event stream (a simulated world's, say), the ANN index built
+   * once at the end as a rebuild builds it.
+   */
+  static fromEvents(
+    videos: Iterable<Video>,
+    users: Iterable<User>,
+    events: Iterable<AcceptedEvent>,
+    algorithm: AlgorithmConfig,
+  ): OnlineState {
+    const state = new OnlineState(algorithm);
+    state.videoVectors?.defer();
+    for (const video of videos) state.putVideo(video);
+    for (const user of users) state.putUser(user);
+    for (const event of events) state.applyEvent(event);
+    state.videoVectors?.attach();
+    return state;
+  }
+
   /** Loads everything the store holds: videos, users, then every event and served item in order. */
   static async rebuild(store: Store, algorithm: AlgorithmConfig, options: { learn?: boolean } = {}): Promise<OnlineState> {
     const state = new OnlineState(algorithm, options);

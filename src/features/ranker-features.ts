@@ -52,13 +52,6 @@ export class RankerFeatures implements ItemIdSource {
     input.user = this.user!.profile.id;
     input.itemKey = vidx;
     input.pendingIds = this;
-    const start = catalog.hashtagStart[vidx]!;
-    const hashtagCount = catalog.hashtagCount[vidx]!;
-    if (input.hashtagKeys.length < hashtagCount) input.hashtagKeys = new Int32Array(hashtagCount * 2);
-    const pool = catalog.hashtagPool;
-    for (let i = 0; i < hashtagCount; i++) input.hashtagKeys[i] = pool[start + i]!;
-    input.hashtagKeyCount = hashtagCount;
-    input.hashtagNames = catalog.hashtagIds;
     fillVideoFeatures(state, vidx, now, input);
     input.dense[D.topicMatch] = this.topicMatch(vidx);
     input.dense[D.followsCreator] = this.follows(catalog.creatorIdx[vidx]!) ? 1 : 0;
@@ -130,20 +123,20 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   input.hashtags = video.hashtags;
   input.itemKey = vidx;
   input.pendingIds = undefined;
+  fillVideoFeatures(state, vidx, now, input);
+  input.dense[D.topicMatch] = topicMatchOf(topicProfile(state, user), catalog, vidx);
+  input.dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
+}
+
+/** What depends on the video alone: its hashtag numbers (the ranker caches their slots) and dense features. */
+function fillVideoFeatures(state: OnlineState, vidx: number, now: number, input: RankerInput): void {
+  const { catalog, engagement } = state;
   const start = catalog.hashtagStart[vidx]!;
   const hashtagCount = catalog.hashtagCount[vidx]!;
   if (input.hashtagKeys.length < hashtagCount) input.hashtagKeys = new Int32Array(hashtagCount * 2);
   for (let i = 0; i < hashtagCount; i++) input.hashtagKeys[i] = catalog.hashtagPool[start + i]!;
   input.hashtagKeyCount = hashtagCount;
   input.hashtagNames = catalog.hashtagIds;
-  fillVideoFeatures(state, vidx, now, input);
-  input.dense[D.topicMatch] = topicMatchOf(topicProfile(state, user), catalog, vidx);
-  input.dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
-}
-
-/** The dense features that depend on the video alone. */
-function fillVideoFeatures(state: OnlineState, vidx: number, now: number, input: RankerInput): void {
-  const { catalog, engagement } = state;
   const dense = input.dense;
   const plays = engagement.plays(vidx);
   dense[D.videoAge] = Math.log1p(Math.max(0, now - catalog.createdAt[vidx]!) / HOUR_MS) / 5;

@@ -9,10 +9,7 @@ import { createWorld, generateEvents } from '../../src/sim/index.js';
 describe('RankerFeatures (a request\'s candidates) against fillRankerInput (one pair)', () => {
   it('gives the same features and the same predictions for every user and video, with follows and topics in play', () => {
     const world = createWorld({ videos: 400, users: 60, seed: 11 });
-    const state = new OnlineState(DEFAULT_ALGORITHM);
-    for (const video of world.videos) state.putVideo(video);
-    for (const user of world.users) state.putUser(user);
-    for (const event of generateEvents(world, 20_000)) state.applyEvent(event);
+    const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 20_000), DEFAULT_ALGORITHM);
     const ranker = state.learner!.ranker;
     const features = new RankerFeatures();
     const batch = new RankerInput();
@@ -42,10 +39,7 @@ describe('RankerFeatures (a request\'s candidates) against fillRankerInput (one 
 
   it('reads the string ids of a video only when the ranker has no cached slot for it', () => {
     const world = createWorld({ videos: 50, users: 10, seed: 3 });
-    const state = new OnlineState(DEFAULT_ALGORITHM);
-    for (const video of world.videos) state.putVideo(video);
-    for (const user of world.users) state.putUser(user);
-    for (const event of generateEvents(world, 3_000)) state.applyEvent(event);
+    const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 3_000), DEFAULT_ALGORITHM);
     const ranker = state.learner!.ranker;
     const features = new RankerFeatures();
     const input = new RankerInput();

@@ -85,11 +85,8 @@ describe('RetrievalTower', () => {
   });
 
   it('round-trips with the ranker through the snapshot codec, bit for bit', () => {
-    const state = new OnlineState(DEFAULT_ALGORITHM);
     const world = createWorld({ users: 80, videos: 600, seed: 2 });
-    for (const v of world.videos) state.putVideo(v);
-    for (const u of world.users) state.putUser(u);
-    for (const event of generateEvents(world, 4_000)) state.applyEvent(event);
+    const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 4_000), DEFAULT_ALGORITHM);
     const tower = state.learner!.retrieval;
     expect(tower.updates).toBeGreaterThan(100);
     const restored = decodeRanker(encodeRanker(state.learner!))!.retrieval;
@@ -111,10 +108,7 @@ describe('RetrievalTower', () => {
 
   it("learned from a simulated world, its top 50 are worth more to each user than the catalogue's average", () => {
     const world = createWorld({ users: 300, videos: 3_000, seed: 4 });
-    const state = new OnlineState(DEFAULT_ALGORITHM);
-    for (const v of world.videos) state.putVideo(v);
-    for (const u of world.users) state.putUser(u);
-    for (const event of generateEvents(world, 60_000)) state.applyEvent(event);
+    const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 60_000), DEFAULT_ALGORITHM);
     const tower = state.learner!.retrieval;
     const query = new Float32Array(DIM);
     const vector = new Float32Array(DIM);
