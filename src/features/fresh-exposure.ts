@@ -16,7 +16,7 @@
 import type { AlgorithmConfig } from '../core/algorithm.js';
 import type { EventType } from '../core/schemas.js';
 import { betaSurvival } from '../models/beta-posterior.js';
-import { grownInt32 } from './growable.js';
+import { grownFloat64, grownInt32 } from './growable.js';
 import type { VideoCatalog } from './video-catalog.js';
 
 export type FreshExposureConfig = AlgorithmConfig['freshExposure'];
@@ -39,6 +39,14 @@ export class FreshExposure {
   /** Videos with room left in their stage, in no particular order; `exploringCount` of them are valid. */
   exploring = new Int32Array(1024);
   exploringCount = 0;
+  /**
+   * Each exploring video's good and bad observations and upload time, at its place in `exploring`: the fresh source
+   * reads a thousand of them per request, and reading them here, in order, costs a fraction of three scattered
+   * reads per video in million-row columns.
+   */
+  exploringGood = new Int32Array(1024);
+  exploringBad = new Int32Array(1024);
+  exploringCreatedAt = new Float64Array(1024);
   /**
    * Bumped whenever the evidence of an exploring video changes: a sample that must not vary per user (the
    * non-personalised feed) is seeded from it, so it is redrawn exactly when the posteriors it draws from change.
@@ -160,6 +168,13 @@ export class FreshExposure {
     const at = this.position[vidx]!;
     if (exploring && at < 0) this.add(vidx);
     else if (!exploring && at >= 0) this.remove(at);
+    else if (exploring) this.copyToPlace(vidx, at);
+  }
+
+  private copyToPlace(vidx: number, at: number): void {
+    this.exploringGood[at] = this.good[vidx]!;
+    this.exploringBad[at] = this.bad[vidx]!;
+    this.exploringCreatedAt[at] = this.catalog.createdAt[vidx]!;
   }
 
   /** Drops every video that aged out; O(exploring), a few times per window of serving time. */
@@ -171,16 +186,28 @@ export class FreshExposure {
   }
 
   private add(vidx: number): void {
-    if (this.exploringCount === this.exploring.length) this.exploring = grownInt32(this.exploring, this.exploringCount + 1);
-    this.position[vidx] = this.exploringCount;
-    this.exploring[this.exploringCount++] = vidx;
+    if (this.exploringCount === this.exploring.length) {
+      const length = this.exploringCount + 1;
+      this.exploring = grownInt32(this.exploring, length);
+      this.exploringGood = grownInt32(this.exploringGood, length);
+      this.exploringBad = grownInt32(this.exploringBad, length);
+      this.exploringCreatedAt = grownFloat64(this.exploringCreatedAt, length);
+    }
+    const at = this.exploringCount++;
+    this.position[vidx] = at;
+    this.exploring[at] = vidx;
+    this.copyToPlace(vidx, at);
   }
 
   /** Swap-remove: the last entry takes the freed place. */
   private remove(at: number): void {
     const vidx = this.exploring[at]!;
-    const last = this.exploring[--this.exploringCount]!;
+    const lastAt = --this.exploringCount;
+    const last = this.exploring[lastAt]!;
     this.exploring[at] = last;
+    this.exploringGood[at] = this.exploringGood[lastAt]!;
+    this.exploringBad[at] = this.exploringBad[lastAt]!;
+    this.exploringCreatedAt[at] = this.exploringCreatedAt[lastAt]!;
     this.position[last] = at;
     this.position[vidx] = -1;
   }

@@ -28,6 +28,14 @@ function exploringIds(state: OnlineState): string[] {
   return Array.from(exploring.subarray(0, exploringCount), (vidx) => state.catalog.videos[vidx]!.id).sort();
 }
 
+/** The exploring list's own columns agree with the per-video ones at every place. */
+function expectPlacesMatchVideos(state: OnlineState): void {
+  const { exploring, exploringCount, exploringGood, exploringBad, exploringCreatedAt, good, bad } = state.freshExposure;
+  const places = Array.from(exploring.subarray(0, exploringCount), (vidx, at) => [exploringGood[at], exploringBad[at], exploringCreatedAt[at]]);
+  const videos = Array.from(exploring.subarray(0, exploringCount), (vidx) => [good[vidx], bad[vidx], state.catalog.createdAt[vidx]]);
+  expect(places).toEqual(videos);
+}
+
 describe('FreshExposure', () => {
   it('promotes a video one stage per judged pool while its good-view rate holds up, and counts good and bad views as defined', () => {
     const state = stateWith(video('v'));
@@ -113,6 +121,8 @@ describe('FreshExposure', () => {
     };
     expect(columns(replayed)).toEqual(columns(interleaved));
     expect(exploringIds(replayed)).toEqual(exploringIds(interleaved));
+    expectPlacesMatchVideos(interleaved);
+    expectPlacesMatchVideos(replayed);
     // The scenario exercises both outcomes: watched videos were promoted and keep exploring, skipped ones left.
     const stages = columns(interleaved)[3]!;
     expect(Math.min(...stages.filter((_, i) => i % 2 === 0))).toBeGreaterThanOrEqual(2);
@@ -138,5 +148,9 @@ describe('FreshExposure', () => {
     // A video uploaded with a creation time past its window is never tried.
     state.putVideo(video('stale', T0 - 2 * WINDOW));
     expect(exploringIds(state)).toEqual(['pending']);
+    // A re-upload with a new creation time moves the exploring entry's time too.
+    state.putVideo(video('pending', T0 + HOUR, 'live'));
+    expectPlacesMatchVideos(state);
+    expect(state.freshExposure.exploringCreatedAt[0]).toBe(T0 + HOUR);
   });
 });

@@ -24,7 +24,6 @@ export class FreshSource implements CandidateSource {
 
   retrieve(request: FeedRequest, candidates: CandidateSet): void {
     const exposure = request.state.freshExposure;
-    const { catalog } = request.state;
     const budget = request.algorithm.sourceBudgets.fresh;
     const count = exposure.exploringCount;
     if (budget === 0 || count === 0) return;
@@ -37,13 +36,16 @@ export class FreshSource implements CandidateSource {
     const scan = Math.min(count, FRESH_SCAN_LIMIT);
     const start = Math.floor(random() * count);
     let size = 0;
+    // The exploring list's own columns, read in order: a video's columns are read only once its draw wins a place.
+    const { exploring, exploringGood, exploringBad, exploringCreatedAt } = exposure;
     for (let i = 0; i < scan; i++) {
-      const vidx = exposure.exploring[(start + i) % count]!;
-      if (request.now - catalog.createdAt[vidx]! > window) continue;
-      const theta = sampleBeta(random, PRIOR_GOOD + exposure.good[vidx]!, PRIOR_BAD + exposure.bad[vidx]!);
+      const at = (start + i) % count;
+      if (request.now - exploringCreatedAt[at]! > window) continue;
+      const theta = sampleBeta(random, PRIOR_GOOD + exploringGood[at]!, PRIOR_BAD + exploringBad[at]!);
       // The draw first: once the heap is full most draws lose to its floor, and then the safety filters and the
       // seen set need not be read at all.
       if (size === budget && theta <= this.heapTheta[0]!) continue;
+      const vidx = exploring[at]!;
       if (!isServable(request, vidx)) continue;
       size = this.offer(size, budget, theta, vidx);
     }
