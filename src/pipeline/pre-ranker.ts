@@ -13,7 +13,7 @@ import { sourceBoost } from './value-scorer.js';
 import type { FeedRequest } from './stages.js';
 
 /** Weight of the user's topic match (0–1) in the estimate: as much as a sure finish and a likely like. */
-const TOPIC_MATCH_WEIGHT = 2;
+const TOPIC_MATCH_WEIGHT = 1;
 
 export class PreRanker {
   readonly name = 'pre-ranker';
