@@ -119,7 +119,7 @@ export class FreshExposure {
     this.served[vidx]!++;
     if (ts > this.clock) this.clock = ts;
     if (this.clock >= this.nextSweepAt) this.sweep();
-    else this.refresh(vidx);
+    else this.refresh(vidx, false);
   }
 
   /** P(good-view rate > target) under the video's posterior. */
@@ -163,12 +163,13 @@ export class FreshExposure {
     };
   }
 
-  private refresh(vidx: number): void {
+  /** `changed`: the video's evidence or upload time may have changed, so its place in the list is rewritten. */
+  private refresh(vidx: number, changed = true): void {
     const exploring = this.isExploring(vidx);
     const at = this.position[vidx]!;
     if (exploring && at < 0) this.add(vidx);
     else if (!exploring && at >= 0) this.remove(at);
-    else if (exploring) this.copyToPlace(vidx, at);
+    else if (exploring && changed) this.copyToPlace(vidx, at);
   }
 
   private copyToPlace(vidx: number, at: number): void {

@@ -12,7 +12,10 @@ import type { SourceBits } from './source-reasons.js';
 import { sourceBoost } from './value-scorer.js';
 import type { FeedRequest } from './stages.js';
 
-/** Weight of the user's topic match (0–1) in the estimate: as much as a sure finish and a likely like. */
+/**
+ * Weight of the user's topic match (0–1) in the estimate: as much as a sure finish. Twice that kept videos the
+ * ranker then rated lower in front of it (bench/results/feed-cost.md, 2026-12-04).
+ */
 const TOPIC_MATCH_WEIGHT = 1;
 
 export class PreRanker {

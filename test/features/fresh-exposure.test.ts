@@ -31,7 +31,7 @@ function exploringIds(state: OnlineState): string[] {
 /** The exploring list's own columns agree with the per-video ones at every place. */
 function expectPlacesMatchVideos(state: OnlineState): void {
   const { exploring, exploringCount, exploringGood, exploringBad, exploringCreatedAt, good, bad } = state.freshExposure;
-  const places = Array.from(exploring.subarray(0, exploringCount), (vidx, at) => [exploringGood[at], exploringBad[at], exploringCreatedAt[at]]);
+  const places = Array.from(exploring.subarray(0, exploringCount), (_, at) => [exploringGood[at], exploringBad[at], exploringCreatedAt[at]]);
   const videos = Array.from(exploring.subarray(0, exploringCount), (vidx) => [good[vidx], bad[vidx], state.catalog.createdAt[vidx]]);
   expect(places).toEqual(videos);
 }
