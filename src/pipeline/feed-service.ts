@@ -34,6 +34,8 @@ export interface FeedQuery {
 
 export class FeedService {
   private readonly pipeline = new FeedPipeline();
+  /** The catalogue numbers of the page just built, in item order: marking them seen needs no id lookups. */
+  private pageVidx: number[] = [];
 
   constructor(
     private readonly state: OnlineState,
@@ -62,7 +64,7 @@ export class FeedService {
     if (page.items.length > 0) {
       // Seen at once, so this thread never repeats them; the sink stores the items and applies them to the state
       // (exposure counts) once, in order, for every replica.
-      for (const item of page.items) user.seen.add(this.state.catalog.vidx(item.video.id)!);
+      for (const vidx of this.pageVidx) user.seen.add(vidx);
       await this.store.recordServed(page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now })));
     }
     return page;
@@ -96,6 +98,7 @@ export class FeedService {
 
   private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): FeedPage {
     const { candidates, page } = this.pipeline.run(plan, request, offset + request.n);
+    this.pageVidx = page.slice(offset).map((slot) => candidates.vidx[slot]!);
     const items: FeedItem[] = page.slice(offset).map((slot) => {
       const mask = candidates.sourceMask[slot]!;
       return {
@@ -116,6 +119,7 @@ export class FeedService {
   private chronological(request: FeedRequest, cursor: FeedCursor | undefined): FeedPage {
     const { catalog } = this.state;
     const chosen = followingFeed(request, cursor?.before as [number, number] | undefined);
+    this.pageVidx = chosen;
     const items: FeedItem[] = chosen.map((vidx) => {
       const video = catalog.videos[vidx]!;
       return {

@@ -58,4 +58,44 @@ describe('RankerFeatures (a request\'s candidates) against fillRankerInput (one 
     expect(input.pendingIds).toBe(features);
     expect(input.video).toBe('stale');
   });
+
+  it('remembers that a video has no slot, and predicts through the slot learning gives it later', () => {
+    const world = createWorld({ videos: 50, users: 10, seed: 5 });
+    const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 3_000), DEFAULT_ALGORITHM);
+    const ranker = state.learner!.ranker;
+    const video = { ...world.videos[0]!, id: 'brand-new', createdAt: world.now };
+    state.putVideo(video);
+    const vidx = state.catalog.vidx('brand-new')!;
+    const user = state.users.get(world.users[0]!.id)!;
+    const features = new RankerFeatures();
+    const cached = new RankerInput();
+    const single = new RankerInput();
+    const cachedOut = new Float64Array(HEAD_COUNT);
+    const singleOut = new Float64Array(HEAD_COUNT);
+    const samePredictions = () => {
+      features.begin(state, user);
+      features.fill(vidx, world.now, cached);
+      ranker.predict(cached, cachedOut);
+      fillRankerInput(state, user, vidx, world.now, single);
+      // The reference looks every id up: no item key, so no slot cache.
+      single.itemKey = -1;
+      ranker.predict(single, singleOut);
+      expect(Array.from(cachedOut)).toEqual(Array.from(singleOut));
+    };
+    expect(ranker.tables.videos.slotOf('brand-new')).toBe(-1);
+    samePredictions();
+    // Known to have no slot: the ids are not read again.
+    features.fill(vidx, world.now, cached);
+    ranker.predict(cached, cachedOut);
+    expect(cached.pendingIds).toBe(features);
+    // Played by enough users to pass the frequency filter: learning gives it a slot and a vector of its own.
+    for (let i = 0; i < 6; i++) {
+      const viewer = world.users[i]!.id;
+      state.applyEvent({ id: `e${i}`, user: viewer, video: 'brand-new', creator: null, type: 'play', ts: world.now, watchMs: video.durationMs });
+    }
+    expect(ranker.tables.videos.slotOf('brand-new')).toBeGreaterThanOrEqual(0);
+    const before = Array.from(cachedOut);
+    samePredictions();
+    expect(Array.from(cachedOut)).not.toEqual(before);
+  });
 });

@@ -71,6 +71,9 @@ export interface RankerSnapshot {
   updates: number;
 }
 
+/** In the slot cache: the video was looked up and has no slot (see `slotCache`). */
+const NO_VIDEO_SLOT = -3;
+
 const IS_REGRESSION = Uint8Array.from(HEADS, (h) => (REGRESSION_HEADS.has(h) ? 1 : 0));
 const IS_DELAYED = Uint8Array.from(HEADS, (h) => (DELAYED_HEADS.has(h) ? 1 : 0));
 
@@ -285,7 +288,12 @@ export class MultiTaskRanker {
   }
 
   private readonly slots = { user: -1, video: -1, creator: -1, sound: -1, hashtagCount: 0 };
-  /** itemKey × 3: video, creator and sound slots, -1 when not cached. */
+  /**
+   * itemKey × 3: video, creator and sound slots, -1 when not cached. A video without a slot is cached as
+   * NO_VIDEO_SLOT: at a million videos many candidates have none yet (new, or seen once), and looking their id up
+   * again for every request costs a read of the video's record and a hash of its id. Only learning gives a video a
+   * slot, and it updates the entry then (cacheLearnedVideoSlot).
+   */
   private slotCache = new Int32Array(0);
   private cacheReleases = 0;
   /** Hashtag number → slot, -1 when not cached; valid while the hashtag table's `releases` is unchanged. */
@@ -308,6 +316,7 @@ export class MultiTaskRanker {
     if (touch) {
       input.ensureIds();
       slots.video = videos.touch(input.video, now);
+      this.cacheLearnedVideoSlot(input.itemKey, slots.video);
       slots.creator = creators.touch(input.creator, now);
       slots.sound = input.sound === undefined ? -1 : sounds.touch(input.sound, now);
       const keyed = input.hashtagKeyCount >= 0;
@@ -374,6 +383,11 @@ export class MultiTaskRanker {
     this.forgetItemKey(key);
   }
 
+  /** Keeps the slot cache true when learning gives the video of `key` a slot (or touches the one it has). */
+  private cacheLearnedVideoSlot(key: number, slot: number): void {
+    if (key >= 0 && slot >= 0 && key * 3 < this.slotCache.length) this.slotCache[key * 3] = slot;
+  }
+
   /** Drops the cached slots of one item key (its video changed creator or sound). */
   forgetItemKey(key: number): void {
     if (key * 3 + 2 < this.slotCache.length) this.slotCache.fill(-1, key * 3, key * 3 + 3);
@@ -398,14 +412,17 @@ export class MultiTaskRanker {
       let video = cache[base]!;
       let creator = cache[base + 1]!;
       let sound = cache[base + 2]!;
-      if (video < 0 || creator < 0 || sound === -1) {
+      if (video === -1 || creator < 0 || sound === -1) {
         input.ensureIds();
-        if (video < 0) cache[base] = video = videos.slotOf(input.video);
+        if (video === -1) {
+          const slot = videos.slotOf(input.video);
+          cache[base] = video = slot >= 0 ? slot : NO_VIDEO_SLOT;
+        }
         if (creator < 0) cache[base + 1] = creator = creators.slotOf(input.creator);
         // -2: the video has no sound (its key is forgotten if it gets one), so its ids need not be read again.
         if (sound === -1) cache[base + 2] = sound = input.sound === undefined ? -2 : sounds.slotOf(input.sound);
       }
-      slots.video = video;
+      slots.video = video < 0 ? -1 : video;
       slots.creator = creator;
       slots.sound = sound < 0 ? -1 : sound;
       return;

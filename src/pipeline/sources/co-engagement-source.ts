@@ -70,9 +70,13 @@ export class CoEngagementSource implements CandidateSource {
     const top = this.top;
     top.reset(budget);
     for (let i = 0; i < sums.size; i++) {
+      const sum = sums.scoreAt(i);
+      // Pairs are recorded both ways with weight 1, so a neighbour's own row totals at least 1 and its score is at
+      // most its sum: below a full selection's floor, its row (two cache misses) need not be read.
+      if (sum < top.floor) continue;
       const vidx = sums.vidxAt(i);
       // Cosine-style: a neighbour co-engaged with everything (a hit) counts less than one specific to the seeds.
-      const score = sums.scoreAt(i) / Math.sqrt(index.rowTotal(index.row(vidx)));
+      const score = sum / Math.sqrt(index.rowTotal(index.row(vidx)));
       // Below a full selection's floor: no need to read the safety filters and the seen set.
       if (score < top.floor || !isServable(request, vidx)) continue;
       top.offer(score, vidx);
