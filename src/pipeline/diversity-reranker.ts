@@ -34,7 +34,7 @@ export class DiversityReRanker implements ReRanker {
 
   /** The selection; when `traced` is given, records where and why candidate `traceSlot` was passed over. */
   private choose(request: FeedRequest, candidates: CandidateSet, traceSlot: number, traced: RerankVerdict | undefined): number[] {
-    const { creatorIdx, soundIdx, hashtagPool, hashtagStart, hashtagCount, hashtagIds } = request.state.catalog;
+    const { creatorIdx, soundIdx, hashtagPool, hashtagRun, hashtagIds } = request.state.catalog;
     const { maxPerHashtagPerPage: cap, diversityWindow: window, explorationShare } = request.algorithm;
     const freshMask = 1 << this.freshBit;
     if (this.order.length < candidates.size) {
@@ -99,15 +99,15 @@ export class DiversityReRanker implements ReRanker {
     return page;
 
     function overHashtagCap(vidx: number): boolean {
-      const start = hashtagStart[vidx]!;
-      const end = start + hashtagCount[vidx]!;
+      const start = hashtagRun[2 * vidx]!;
+      const end = start + hashtagRun[2 * vidx + 1]!;
       for (let j = start; j < end; j++) if (counts[hashtagPool[j]!]! >= cap) return true;
       return false;
     }
 
     function addHashtags(vidx: number, delta: number): void {
-      const start = hashtagStart[vidx]!;
-      const end = start + hashtagCount[vidx]!;
+      const start = hashtagRun[2 * vidx]!;
+      const end = start + hashtagRun[2 * vidx + 1]!;
       for (let j = start; j < end; j++) counts[hashtagPool[j]!]! += delta;
     }
   }

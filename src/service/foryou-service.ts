@@ -15,6 +15,7 @@ import { auditAlgorithmVersions } from './algorithm-audit.js';
 import { FeedWorkerPool, type FeedArgs, type FeedMethod } from './feed-workers.js';
 import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
 import { AuditLog } from './audit-log.js';
+import { TurnQueue } from './turn-queue.js';
 
 /** SQLite page cache of the serving connection. */
 const SERVING_CACHE_MB = 64;
@@ -47,6 +48,8 @@ export class ForyouService {
   readonly audit: AuditLog;
   private readonly timers: NodeJS.Timeout[] = [];
   private algorithmAudit: Promise<number> = Promise.resolve(0);
+  /** This thread's own feed pages while it also relays the feed workers' requests: one per event-loop turn. */
+  private readonly ownPages = new TurnQueue();
   /** Log position of the latest saved ranker snapshot: a restart with nothing new learned saves none. */
   private lastSnapshotSeq: number;
 
@@ -135,12 +138,16 @@ export class ForyouService {
    * this one — stores and replicates what it served, and returns its result as JSON text.
    */
   async callFeed<M extends FeedMethod>(userId: string, method: M, args: FeedArgs<M>, now = Date.now()): Promise<string> {
-    const user = await this.userForFeed(userId, now);
     const worker = this.workers?.ownerOf(userId);
     if (worker === undefined) {
+      // Beside feed workers, this thread's pages take a turn each, so relaying the workers' requests goes on between.
+      if (this.workers) await this.ownPages.next();
+      const user = await this.userForFeed(userId, now);
       const run = this.feed[method] as (...args: unknown[]) => unknown;
       return JSON.stringify(await run.call(this.feed, user, ...args));
     }
+    // Created (and replicated) here before the call: the worker's replica then has the user.
+    await this.userForFeed(userId, now);
     const { json, served } = await this.workers!.call(worker, userId, method, args);
     if (served.length > 0) await this.recordServed(served);
     return json;
