@@ -34,8 +34,6 @@ export interface FeedQuery {
 
 export class FeedService {
   private readonly pipeline = new FeedPipeline();
-  /** The catalogue numbers of the page just built, in item order: marking them seen needs no id lookups. */
-  private pageVidx: number[] = [];
 
   constructor(
     private readonly state: OnlineState,
@@ -55,7 +53,7 @@ export class FeedService {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
     const request = this.request(user, mode, query.n, now, cursor);
-    const page =
+    const { page, vidx } =
       mode === 'following'
         ? this.chronological(request, cursor)
         : mode === 'nonpersonalized'
@@ -64,7 +62,7 @@ export class FeedService {
     if (page.items.length > 0) {
       // Seen at once, so this thread never repeats them; the sink stores the items and applies them to the state
       // (exposure counts) once, in order, for every replica.
-      for (const vidx of this.pageVidx) user.seen.add(vidx);
+      for (const chosen of vidx) user.seen.add(chosen);
       await this.store.recordServed(page.items.map((item) => ({ user: user.profile.id, video: item.video.id, ts: now })));
     }
     return page;
@@ -96,13 +94,14 @@ export class FeedService {
     return { user, mode, n, now, state: this.state, algorithm: this.algorithm(), previous };
   }
 
-  private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): FeedPage {
+  private ranked(plan: StagePlan, request: FeedRequest, offset: number, cursor: FeedCursor | undefined): BuiltPage {
     const { candidates, page } = this.pipeline.run(plan, request, offset + request.n);
-    this.pageVidx = page.slice(offset).map((slot) => candidates.vidx[slot]!);
-    const items: FeedItem[] = page.slice(offset).map((slot) => {
+    const slots = page.slice(offset);
+    const vidx = slots.map((slot) => candidates.vidx[slot]!);
+    const items: FeedItem[] = slots.map((slot, i) => {
       const mask = candidates.sourceMask[slot]!;
       return {
-        video: this.state.catalog.videos[candidates.vidx[slot]!]!,
+        video: this.state.catalog.videos[vidx[i]!]!,
         score: round(candidates.score[slot]!),
         sources: SOURCE_NAMES.filter((_, bit) => mask & (1 << bit)),
         reasons: plan.scorer.explain(request, candidates, slot),
@@ -113,13 +112,12 @@ export class FeedService {
       request.mode === 'nonpersonalized'
         ? { mode: request.mode, page: pageNumber, offset: offset + items.length }
         : { mode: request.mode, page: pageNumber, after: items[items.length - 1]?.video.id };
-    return { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next) };
+    return { page: { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next) }, vidx };
   }
 
-  private chronological(request: FeedRequest, cursor: FeedCursor | undefined): FeedPage {
+  private chronological(request: FeedRequest, cursor: FeedCursor | undefined): BuiltPage {
     const { catalog } = this.state;
     const chosen = followingFeed(request, cursor?.before as [number, number] | undefined);
-    this.pageVidx = chosen;
     const items: FeedItem[] = chosen.map((vidx) => {
       const video = catalog.videos[vidx]!;
       return {
@@ -134,8 +132,14 @@ export class FeedService {
       last === undefined
         ? null
         : { mode: 'following', page: (cursor?.page ?? 0) + 1, before: [catalog.createdAt[last]!, last] };
-    return { mode: 'following', items, cursor: next && encodeCursor(next) };
+    return { page: { mode: 'following', items, cursor: next && encodeCursor(next) }, vidx: chosen };
   }
+}
+
+/** A page and its videos' catalogue numbers in item order: marking them seen then needs no id lookups. */
+interface BuiltPage {
+  page: FeedPage;
+  vidx: number[];
 }
 
 function round(value: number): number {
