@@ -5,9 +5,22 @@ import { writeEvalReport } from '../eval/report.js';
 import { evalFiles, loadEvalDataset, resultJson, resultTable, runEval } from '../eval/run-eval.js';
 import { runTuning } from '../eval/tuning-plan.js';
 import { runScaleCheck } from '../eval/scale-check.js';
+import { buildEvalDataset } from '../eval/dataset.js';
+import { evaluateEngine } from '../eval/engine-eval.js';
+import { readInteractionCsv } from '../eval/interaction-csv.js';
+
+/** `engine`: the served feed itself (engine-eval.ts), beside every batch model. */
+const EVAL_MODELS = [...MODEL_NAMES, 'engine'] as const;
+type EvalModel = ModelName | 'engine';
 
 function modelOption(text: string): ModelName {
   if (!isModelName(text)) throw new Error(`--model must be one of ${MODEL_NAMES.join(', ')}, got "${text}"`);
+  return text;
+}
+
+function evalModelOption(text: string): EvalModel {
+  if (text === 'engine') return text;
+  if (!isModelName(text)) throw new Error(`--model must be one of ${EVAL_MODELS.join(', ')}, got "${text}"`);
   return text;
 }
 
@@ -24,21 +37,31 @@ export function registerEval(program: Command): void {
     .option('--train <file>', 'training interactions (CSV: user,item[,rating,timestamp,watch_ratio])')
     .option('--test <file>', 'test interactions: every row is a relevant item for its user')
     .option('--dataset <dir>', 'a folder holding train.csv and test.csv')
-    .option('--model <name>', `one of ${MODEL_NAMES.join(', ')}`, 'best')
+    .option('--model <name>', `one of ${EVAL_MODELS.join(', ')} (engine: the served feed, see the README)`, 'best')
     .option('--k <n>', 'cutoff of the ranked list', '10')
     .option('--json', 'print one JSON object on stdout')
     .option('--threads <n>', 'worker threads (default: all cores)')
+    .option('--keep <dir>', 'engine: keep the store built from TRAIN in this directory')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const files = evalFiles({
         train: options.train as string | undefined,
         test: options.test as string | undefined,
         dataset: options.dataset as string | undefined,
       });
-      const model = modelOption(String(options.model));
+      const model = evalModelOption(String(options.model));
       const k = positive('k', String(options.k));
       const threads = options.threads === undefined ? undefined : positive('threads', String(options.threads));
-      const dataset = loadEvalDataset(files);
-      const result = await runEval(dataset, model, k, { threads, log: (line) => console.error(line) });
+      const log = (line: string) => console.error(line);
+      let dataset;
+      let result;
+      if (model === 'engine') {
+        const rows = readInteractionCsv(files.train);
+        dataset = buildEvalDataset(rows, readInteractionCsv(files.test));
+        result = await evaluateEngine(rows, dataset, k, { threads, log, dir: options.keep as string | undefined });
+      } else {
+        dataset = loadEvalDataset(files);
+        result = await runEval(dataset, model, k, { threads, log });
+      }
       console.log(options.json ? resultJson(result) : resultTable(result, dataset));
     });
 

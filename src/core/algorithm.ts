@@ -24,6 +24,7 @@ export const AlgorithmConfigSchema = z.strictObject({
       embedding: budget,
       topic: budget,
       onboarding: budget,
+      batch: budget,
     })
     .describe('candidates per source'),
   freshWindowMs: z.number().int().min(60_000).max(365 * 24 * HOUR_MS).describe('a video younger than this is fresh'),
@@ -44,10 +45,11 @@ export const AlgorithmConfigSchema = z.strictObject({
     })
     .describe('value of showing a video = Σ weight × the ranker’s prediction for this user'),
   sourceBoosts: z
-    .strictObject({ following: weight, fresh: weight, coEngagement: weight, topic: weight, onboarding: weight })
+    .strictObject({ following: weight, fresh: weight, coEngagement: weight, topic: weight, onboarding: weight, batch: weight })
     .describe(
       'added to the value: following for followed accounts, fresh × freshness for new uploads, coEngagement × ' +
-        'co-engagement strength, topic × the topic’s share of your engagement, onboarding × how new you are',
+        'co-engagement strength, topic × the topic’s share of your engagement, onboarding × how new you are, ' +
+        'batch × the batch model’s calibrated prior for its pick (1 for its first pick)',
     ),
   onboardingPositives: z
     .number()
@@ -109,7 +111,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     not_interested: -2,
     report: -4,
   },
-  sourceBudgets: { trending: 200, fresh: 100, following: 100, coEngagement: 100, embedding: 50, topic: 100, onboarding: 100 },
+  sourceBudgets: { trending: 200, fresh: 100, following: 100, coEngagement: 100, embedding: 50, topic: 100, onboarding: 100, batch: 100 },
   freshWindowMs: 72 * HOUR_MS,
   scoreWeights: { trending: 1, fresh: 0.6, following: 1.2, quality: 1 },
   valueWeights: {
@@ -123,7 +125,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     skip: -1,
     notInterested: -8,
   },
-  sourceBoosts: { following: 1, fresh: 0.3, coEngagement: 0.3, topic: 0.3, onboarding: 1.5 },
+  sourceBoosts: { following: 1, fresh: 0.3, coEngagement: 0.3, topic: 0.3, onboarding: 1.5, batch: 3 },
   onboardingPositives: 10,
   maxPerHashtagPerPage: 2,
   freshExposure: {

@@ -7,6 +7,9 @@ import { implicitUser, type AcceptedEvent, type EventType, type User, type Video
 import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { ServedItem, Store } from '../store/store.js';
 import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
+import { decodeBatchArtifact } from '../models/batch-artifact.js';
+import { latestBatchModel, type BatchModelRecord } from './batch-model-loading.js';
+import { BatchModelState } from './batch-model-state.js';
 import { CoEngagementIndex } from './co-engagement-index.js';
 import { FreshExposure } from './fresh-exposure.js';
 import { OnlineLearner } from './online-learner.js';
@@ -39,7 +42,8 @@ export type StateChange =
   | { op: 'applyEvent'; event: AcceptedEvent & { seq?: number } }
   | { op: 'applyServed'; item: ServedItem }
   | { op: 'eraseUser'; id: string }
-  | { op: 'resetProfile'; id: string };
+  | { op: 'resetProfile'; id: string }
+  | { op: 'batchModel'; record: BatchModelRecord };
 
 export class OnlineState implements CatalogLookup {
   readonly catalog = new VideoCatalog();
@@ -57,6 +61,8 @@ export class OnlineState implements CatalogLookup {
   readonly learner: OnlineLearner | undefined;
   /** ANN index over the retrieval tower's item vectors, for embedding retrieval; present when the models learn. */
   readonly videoVectors: VideoVectorIndex | undefined;
+  /** The batch model serving folds users into, once `foryou train` or the serving retrainer has saved one. */
+  batch: BatchModelState | undefined;
   /** Told of every change once applied, in order, so replicas that replay the changes stay identical. */
   onChange: ((change: StateChange) => void) | undefined;
 
@@ -100,6 +106,9 @@ export class OnlineState implements CatalogLookup {
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
     await state.restoreRanker(store);
+    // Before the events: those after the model's position join each user's history as they replay.
+    const batch = await latestBatchModel(store);
+    if (batch) state.useBatchModel(batch);
     await state.videoVectors?.restore(store, state.learner?.snapshotSeq);
     // A profile reset took effect after the events it covers and before the next: replayed at that point.
     const resets = await store.profileResets();
@@ -149,6 +158,14 @@ export class OnlineState implements CatalogLookup {
     return { version, pruned };
   }
 
+  /** Serves a newly trained batch model from now on (every replica, in log order). */
+  useBatchModel(record: BatchModelRecord): void {
+    const artifact = decodeBatchArtifact(record.bytes);
+    if (!artifact) throw new Error(`batch model ${record.info.name} v${record.info.version} is not a servable artifact`);
+    this.batch = new BatchModelState(record.info, artifact, record.itemIds, record.userIds, this.catalog);
+    this.onChange?.({ op: 'batchModel', record });
+  }
+
   creatorOfVideo(videoId: string): string | undefined {
     return this.catalog.get(videoId)?.creator;
   }
@@ -166,6 +183,7 @@ export class OnlineState implements CatalogLookup {
     // The ranker caches slots by catalogue index; a replaced video may have a new creator or sound.
     this.learner?.ranker.forgetItemKey(vidx);
     this.videoVectors?.videoPut(vidx);
+    this.batch?.videoPut(video.id, vidx);
     this.onChange?.({ op: 'putVideo', video });
   }
 
@@ -182,6 +200,7 @@ export class OnlineState implements CatalogLookup {
     else if (change.op === 'applyEvent') this.applyEvent(change.event);
     else if (change.op === 'applyServed') this.applyServed(change.item);
     else if (change.op === 'resetProfile') this.resetProfile(change.id);
+    else if (change.op === 'batchModel') this.useBatchModel(change.record);
     else this.eraseUser(change.id);
   }
 
@@ -204,6 +223,7 @@ export class OnlineState implements CatalogLookup {
       this.topics.touch(vidx);
       this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
       this.freshExposure.observe(vidx, event.type, watchRatio);
+      this.batch?.observe(event.user, event.video!, event.type, watchRatio, event.seq);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
       const sound = this.catalog.videos[vidx]!.sound;
@@ -239,12 +259,14 @@ export class OnlineState implements CatalogLookup {
         this.topics.putVideo(vidx, previous);
         this.freshExposure.putVideo(vidx);
         this.learner?.forgetVideo(previous.id, vidx);
+        this.batch?.videoErased(previous.id);
         this.videoVectors?.videoPut(vidx); // no longer live: leaves the ANN index
         videos++;
       }
       this.catalog.forgetCreator(id);
     }
     this.learner?.forgetUser(id);
+    this.batch?.forgetUser(id);
     this.onChange?.({ op: 'eraseUser', id });
     return videos;
   }
@@ -260,6 +282,7 @@ export class OnlineState implements CatalogLookup {
     if (!user) return false;
     user.forgetRecent();
     this.learner?.forgetViewer(id);
+    this.batch?.forgetUser(id);
     this.onChange?.({ op: 'resetProfile', id });
     return true;
   }
@@ -280,6 +303,8 @@ export class OnlineState implements CatalogLookup {
     const state = this.users.get(user);
     if (!state) return;
     state.forgetRecent();
+    // A model fitted after the reset already left out what came before it (batch-training.ts).
+    if (this.batch && resetSeq >= this.batch.info.seq) this.batch.forgetUser(user);
     if (this.learner && resetSeq >= (this.learner.snapshotSeq ?? 0)) this.learner.forgetViewer(user);
   }
 

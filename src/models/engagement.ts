@@ -84,3 +84,10 @@ export class EngagementCollector {
     return buildInteractions(this.userIds.length, this.itemIds.length, users, items, weights);
   }
 }
+
+/** The strength one event gives its (user, video) pair under `rules`: 0 when it is not positive engagement. */
+export function engagementStrength(rules: EngagementRules, type: EventType, watchRatio: number): number {
+  const weight = rules.weights[type] ?? 0;
+  if (type === 'play' && !(watchRatio >= rules.minWatchRatio)) return 0;
+  return weight;
+}

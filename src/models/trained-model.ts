@@ -3,6 +3,7 @@
  * stand for (recorded by `foryou train` in the snapshot's meta).
  */
 import type { RetrievalModel } from './model.js';
+import { decodeBatchArtifact } from './batch-artifact.js';
 import { modelFromSnapshot } from './registry.js';
 import { decodeSnapshot } from './snapshot.js';
 import { topK } from './top-k.js';
@@ -29,7 +30,7 @@ export function loadTrainedModel(record: SnapshotRecordLike): TrainedModel {
   return {
     name: record.name,
     version: record.version,
-    model: modelFromSnapshot(decodeSnapshot(record.bytes)),
+    model: decodeBatchArtifact(record.bytes)?.model ?? modelFromSnapshot(decodeSnapshot(record.bytes)),
     itemIds: ids,
     itemIndex: new Map(ids.map((id, i) => [id, i])),
   };

@@ -2,13 +2,14 @@
  * The candidates of one feed request, deduplicated across sources. Columns in typed arrays, slots found through a
  * generation-stamped array over the catalogue, so building a request's candidate set allocates nothing per item.
  */
-export const MAX_SOURCES = 8;
+/** Bits of a candidate's source mask (source-bits.ts checks that every source has one). */
+export const MAX_SOURCES = 16;
 
 export class CandidateSet {
   size = 0;
   vidx = new Int32Array(1024);
   /** Bit i set when source i proposed the candidate. */
-  sourceMask = new Uint8Array(1024);
+  sourceMask = new Uint16Array(1024);
   /** Raw score per source: rawScore[slot * MAX_SOURCES + sourceBit]. */
   rawScore = new Float64Array(1024 * MAX_SOURCES);
   /** 0 once a filter removed the candidate. */
@@ -68,7 +69,7 @@ export class CandidateSet {
     const vidx = new Int32Array(capacity);
     vidx.set(this.vidx);
     this.vidx = vidx;
-    const mask = new Uint8Array(capacity);
+    const mask = new Uint16Array(capacity);
     mask.set(this.sourceMask);
     this.sourceMask = mask;
     const raw = new Float64Array(capacity * MAX_SOURCES);

@@ -16,19 +16,9 @@ import { FreshSource } from './sources/fresh-source.js';
 import { OnboardingSource } from './sources/onboarding-source.js';
 import { TopicSource } from './sources/topic-source.js';
 import { TrendingSource } from './sources/trending-source.js';
+import { BatchSource } from './sources/batch-source.js';
+import { BITS, SOURCE_NAMES } from './source-bits.js';
 import type { CandidateSource, FeedRequest, Filter, ReRanker, Scorer } from './stages.js';
-
-/** Each source's position in the candidates' source mask; SOURCE_NAMES lists them in the same order. */
-const BITS = {
-  following: 0,
-  trending: 1,
-  fresh: 2,
-  catalogue: 3,
-  coEngagement: 4,
-  embedding: 5,
-  topic: 6,
-  onboarding: 7,
-} as const;
 
 export interface StagePlan {
   sources: CandidateSource[];
@@ -63,6 +53,7 @@ export const PERSONALIZED: StagePlan = {
     new TopicSource(BITS.topic),
     new OnboardingSource(BITS.onboarding),
     new EmbeddingSource(BITS.embedding),
+    new BatchSource(BITS.batch),
   ],
   backfill: [catalogue],
   filters: [...SAFETY_FILTERS, seenFilter, creatorFilter, soundFilter],
@@ -89,16 +80,19 @@ export const NON_PERSONALIZED: StagePlan = {
   reRanker,
 };
 
-export const SOURCE_NAMES: readonly string[] = [
-  'following',
-  'trending',
-  'fresh',
-  'catalogue',
-  'co-engagement',
-  'embedding',
-  'topic',
-  'onboarding',
-];
+export { SOURCE_NAMES };
+
+/** Every source of a plan sits at its own bit, under the name that bit stands for: a wrong bit fails at load. */
+function checkPlan(plan: StagePlan): StagePlan {
+  for (const source of [...plan.sources, ...plan.backfill]) {
+    if (SOURCE_NAMES[source.bit] !== source.name) {
+      throw new Error(`source "${source.name}" sits at bit ${source.bit}, which is "${SOURCE_NAMES[source.bit]}"'s`);
+    }
+  }
+  return plan;
+}
+checkPlan(PERSONALIZED);
+checkPlan(NON_PERSONALIZED);
 
 /** Backfill rounds when diversity rules leave a page short; each adds up to 3 × page size candidates. */
 const WIDENING_ROUNDS = 3;

@@ -1,18 +1,11 @@
 /** Plain-language reasons for how a candidate was found: each names the source stage that proposed it. */
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
+import type { SourceBits } from './source-bits.js';
 import { CoEngagementSeeds, strongestSeed } from './sources/co-engagement-source.js';
 import { userTopicKeys } from './sources/topic-source.js';
 import type { FeedRequest } from './stages.js';
 
-export interface SourceBits {
-  following: number;
-  trending: number;
-  fresh: number;
-  coEngagement: number;
-  topic: number;
-  onboarding: number;
-  embedding: number;
-}
+export type { SourceBits } from './source-bits.js';
 
 const seeds = new CoEngagementSeeds();
 
@@ -56,6 +49,15 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
     if (picked.length > 0) reasons.push(`onboarding: you picked ${picked.map((tag) => `#${tag}`).join(', ')}`);
   }
   if (mask & (1 << bits.embedding)) reasons.push('embedding: similar to what you watch');
+  const batch = request.state.batch;
+  if (mask & (1 << bits.batch) && batch) {
+    const { name, version } = batch.info;
+    const strength = Math.round(candidates.rawScore[slot * MAX_SOURCES + bits.batch]! * 100);
+    reasons.push(
+      `batch-model: people who engaged with what you engaged with also engaged with this (model "${name}" version ` +
+        `${version}, fitted on the whole history; ${strength}% as likely a match as its top pick for you)`,
+    );
+  }
   return reasons;
 }
 

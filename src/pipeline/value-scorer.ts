@@ -33,6 +33,7 @@ const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoos
   { source: 'coEngagement', scaledByRaw: true },
   { source: 'topic', scaledByRaw: true },
   { source: 'onboarding', scaledByRaw: true },
+  { source: 'batch', scaledByRaw: true },
 ];
 
 /** The sum of the published boosts of the sources that proposed the candidate in `slot`. */

@@ -62,7 +62,8 @@ describe('warm start from the batch model', () => {
     const service = await ForyouService.open(fresh);
     const ranker = service.state.learner!.ranker;
     const itemIds = record.meta.itemIds as string[];
-    const factors = decodeSnapshot(record.bytes).arrays.itemFactors as Float32Array;
+    // The saved artifact's one part is the fitted model (batch-artifact.ts).
+    const factors = decodeSnapshot(record.bytes).parts![0]!.arrays.itemFactors as Float32Array;
     const width = factors.length / itemIds.length;
     expect(ranker.tables.videos.size).toBe(itemIds.length);
     expect(ranker.updates).toBe(0);

@@ -1,0 +1,35 @@
+/** Finds the batch model serving should use: the newest artifact any trainer saved, whatever its model's name. */
+import { decodeBatchArtifact } from '../models/batch-artifact.js';
+import { MODEL_NAMES } from '../models/registry.js';
+import type { Store } from '../store/store.js';
+import type { BatchModelInfo } from './batch-model-state.js';
+
+/** A saved model as it travels to every replica: its bytes and the ids its indices stand for. */
+export interface BatchModelRecord {
+  info: BatchModelInfo;
+  bytes: Uint8Array;
+  itemIds: string[];
+  userIds: string[];
+}
+
+export async function latestBatchModel(store: Store): Promise<BatchModelRecord | undefined> {
+  const candidates = (await store.listModelSnapshots())
+    .filter((s) => (MODEL_NAMES as readonly string[]).includes(s.name) && Array.isArray(s.meta.userIds))
+    .sort((a, b) => b.createdAt - a.createdAt || b.version - a.version);
+  for (const info of candidates) {
+    const record = await store.modelSnapshot(info.name, info.version);
+    if (!record) continue;
+    try {
+      if (!decodeBatchArtifact(record.bytes)) continue;
+    } catch {
+      continue;
+    }
+    return {
+      info: { name: record.name, version: record.version, seq: Number(record.meta.seq ?? 0), trainedAt: record.createdAt },
+      bytes: record.bytes,
+      itemIds: (record.meta.itemIds as unknown[]).map(String),
+      userIds: (record.meta.userIds as unknown[]).map(String),
+    };
+  }
+  return undefined;
+}

@@ -1,0 +1,88 @@
+/**
+ * Fits a batch retrieval model on the store's positive engagement and saves it as the next version of its
+ * snapshot, ready to serve (batch-artifact.ts): what `foryou train` does, and what `foryou serve` runs in the
+ * background (batch-retrainer.ts) so the model keeps up with the log.
+ */
+import type { Store } from '../store/store.js';
+import { encodeBatchArtifact } from './batch-artifact.js';
+import { DEFAULT_ENGAGEMENT, EngagementCollector } from './engagement.js';
+import type { FitOptions } from './model.js';
+import { rankCalibration } from './rank-calibration.js';
+import { createModel, type ModelName } from './registry.js';
+
+export interface BatchTrainingOptions {
+  minWatchRatio?: number;
+  threads?: number;
+  onProgress?: FitOptions['onProgress'];
+  /** Told of the data's size once the events are read. */
+  log?: (line: string) => void;
+}
+
+export interface BatchTrainingResult {
+  model: ModelName;
+  version: number;
+  users: number;
+  items: number;
+  interactions: number;
+  events: number;
+  /** The log position of the last event the model was fitted on: serving folds in what came after. */
+  seq: number;
+  bytes: number;
+  trainSeconds: number;
+}
+
+export class NothingToTrainError extends Error {
+  constructor() {
+    super('the store holds no positive engagement to train on');
+    this.name = 'NothingToTrainError';
+  }
+}
+
+export async function trainBatchModel(store: Store, name: ModelName, options: BatchTrainingOptions = {}): Promise<BatchTrainingResult> {
+  const minWatchRatio = options.minWatchRatio ?? DEFAULT_ENGAGEMENT.minWatchRatio;
+  const durations = new Map<string, number>();
+  for await (const videos of store.scanVideos()) for (const video of videos) durations.set(video.id, video.durationMs);
+  const collector = new EngagementCollector({ ...DEFAULT_ENGAGEMENT, minWatchRatio });
+  // A user who reset their profile asked that what they did before no longer shapes their recommendations.
+  const resets = await store.profileResets();
+  let seq = 0;
+  for await (const events of store.scanEvents()) {
+    for (const event of events) {
+      if (event.seq > seq) seq = event.seq;
+      if (resets.size > 0 && event.seq <= (resets.get(event.user) ?? 0)) continue;
+      collector.add(event, event.video === null ? undefined : durations.get(event.video));
+    }
+  }
+  const data = collector.build();
+  if (data.userItems.length === 0) throw new NothingToTrainError();
+  options.log?.(`train: ${collector.events} events → ${data.userItems.length} interactions of ${data.numUsers} users with ${data.numItems} videos`);
+  const model = createModel(name);
+  const started = performance.now();
+  await model.fit(data, { threads: options.threads, onProgress: options.onProgress });
+  const calibration = rankCalibration(model, data);
+  const trainSeconds = Math.round(performance.now() - started) / 1000;
+  const bytes = encodeBatchArtifact(model, data, calibration);
+  const version = await store.saveModelSnapshot(name, bytes, {
+    model: name,
+    users: data.numUsers,
+    items: data.numItems,
+    interactions: data.userItems.length,
+    events: collector.events,
+    seq,
+    minWatchRatio,
+    trainSeconds,
+    itemIds: collector.itemIds,
+    userIds: collector.userIds,
+  });
+  return {
+    model: name,
+    version,
+    users: data.numUsers,
+    items: data.numItems,
+    interactions: data.userItems.length,
+    events: collector.events,
+    seq,
+    bytes: bytes.byteLength,
+    trainSeconds,
+  };
+}
