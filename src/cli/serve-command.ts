@@ -10,6 +10,8 @@ import { auditKeyChanges } from '../service/key-audit.js';
 import { defaultFeedWorkers } from '../service/feed-workers.js';
 import { defaultMediaDir, ForyouService } from '../service/foryou-service.js';
 import { nonNegativeInteger, port as parsePort, positiveInteger } from './option-parsers.js';
+import { isModelName, MODEL_NAMES } from '../models/registry.js';
+import { DEFAULT_RETRAIN, type RetrainOptions } from '../service/batch-retrainer.js';
 
 interface ServeOptions {
   port?: string;
@@ -21,6 +23,11 @@ interface ServeOptions {
   feedWorkers: number;
   maxUploadMb: number;
   heapGrowth: number;
+  retrain: boolean;
+  retrainModel: string;
+  retrainEveryMin: number;
+  retrainAfterEvents: number;
+  batchMaxItems: number;
 }
 
 /**
@@ -32,6 +39,11 @@ interface ServeOptions {
  */
 function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+function retrainModelOption(text: string): string {
+  if (text !== 'auto' && !isModelName(text)) throw new InvalidArgumentError(`one of auto, ${MODEL_NAMES.join(', ')}`);
+  return text;
 }
 
 function rateLimitsOption(text: string): RateLimits {
@@ -69,6 +81,11 @@ export function registerServe(program: Command): void {
       nonNegativeInteger,
       20,
     )
+    .option('--no-retrain', 'never refit the batch model in the background (only `foryou train` does)')
+    .option('--retrain-model <name>', `the batch model the background refit fits: auto, ${MODEL_NAMES.join(', ')}`, retrainModelOption, DEFAULT_RETRAIN.model)
+    .option('--retrain-every-min <minutes>', 'refit at least this often while new events arrive (0: not on a schedule)', nonNegativeInteger, DEFAULT_RETRAIN.everyMs / 60_000)
+    .option('--retrain-after-events <n>', 'refit once this many events arrived since the last fit (0: not for that)', nonNegativeInteger, DEFAULT_RETRAIN.afterEvents)
+    .option('--batch-max-items <n>', 'the most engaged videos a refit model keeps (it scores them all per request)', positiveInteger, DEFAULT_RETRAIN.maxItems)
     .action(async (options: ServeOptions) => {
       limitHeapGrowth(options.heapGrowth);
       let port: number;
@@ -81,7 +98,19 @@ export function registerServe(program: Command): void {
         await ensureDemoCatalogue(options.db, (line) => console.error(line));
         await ensureDemoMedia(options.db, defaultMediaDir(options.db), (line) => console.error(line));
       }
-      const service = await ForyouService.open(options.db, { feedWorkers: options.feedWorkers });
+      const retrain: RetrainOptions | undefined = options.retrain
+        ? {
+            model: options.retrainModel as RetrainOptions['model'],
+            everyMs: options.retrainEveryMin * 60_000,
+            afterEvents: options.retrainAfterEvents,
+            maxItems: options.batchMaxItems,
+          }
+        : undefined;
+      const service = await ForyouService.open(options.db, {
+        feedWorkers: options.feedWorkers,
+        retrain,
+        log: (line) => console.error(`foryou: ${line}`),
+      });
       const staticKeys = { admin: process.env.FORYOU_ADMIN_KEY, service: process.env.FORYOU_SERVICE_KEY };
       const keys = new ApiKeys(service.store, { staticKeys, onChange: auditKeyChanges(service.audit, 'foryou serve --demo') });
       const demoKeys = options.demo ? await issueDemoKeys(service.store, keys) : undefined;
@@ -104,6 +133,8 @@ export function registerServe(program: Command): void {
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);
       const address = await app.listen({ port, host: options.host });
+      // A store with events and no batch model gets its first fit now, in the background.
+      void service.retrainer?.checkNow();
       console.log(`foryou serving ${address} (store ${options.db}; ${service.feedWorkers} feed workers; API docs at ${address}/docs)`);
       if (demoKeys) {
         console.log(`demo keys (new at every start; the previous ones are revoked; send as "Authorization: Bearer KEY"):`);

@@ -164,7 +164,9 @@ export function describeAlgorithm(config: AlgorithmConfig): string[] {
   return [
     'Candidates come from accounts you follow, videos trending in your region, new uploads, videos others watched ' +
       'alongside ones you liked, the hashtags and sounds you engage with, the interests you picked, and videos whose ' +
-      'learned profile is closest to yours (nearest-neighbour search over the ranker’s video vectors); you never see a ' +
+      'learned profile is closest to yours (nearest-neighbour search over the retrieval model’s video vectors), and the ' +
+      'picks of a batch model fitted on everyone’s history (people who engaged with what you engaged with also ' +
+      'engaged with these); you never see a ' +
       'video twice, nor videos of creators you marked "not interested".',
     `Personalised ranking: each candidate's value is a weighted sum of predictions a model learns from what you ` +
       `watch, like, share and skip, updated with every event. Weights: ${signals

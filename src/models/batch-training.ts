@@ -8,10 +8,19 @@ import { encodeBatchArtifact } from './batch-artifact.js';
 import { DEFAULT_ENGAGEMENT, EngagementCollector } from './engagement.js';
 import type { FitOptions } from './model.js';
 import { rankCalibration } from './rank-calibration.js';
+import { capItems } from './item-cap.js';
 import { createModel, type ModelName } from './registry.js';
+
+/** `auto`: `best` while the (capped) catalogue is small enough to score in full per request, else `ials`. */
+export type BatchModelChoice = ModelName | 'auto';
+
+/** Above this many items `auto` fits iALS alone: `best`'s EASE and RP3beta parts cost more per request. */
+export const AUTO_BEST_MAX_ITEMS = 50_000;
 
 export interface BatchTrainingOptions {
   minWatchRatio?: number;
+  /** The most engaged items the model keeps (item-cap.ts); default: all. */
+  maxItems?: number;
   threads?: number;
   onProgress?: FitOptions['onProgress'];
   /** Told of the data's size once the events are read. */
@@ -38,7 +47,7 @@ export class NothingToTrainError extends Error {
   }
 }
 
-export async function trainBatchModel(store: Store, name: ModelName, options: BatchTrainingOptions = {}): Promise<BatchTrainingResult> {
+export async function trainBatchModel(store: Store, choice: BatchModelChoice, options: BatchTrainingOptions = {}): Promise<BatchTrainingResult> {
   const minWatchRatio = options.minWatchRatio ?? DEFAULT_ENGAGEMENT.minWatchRatio;
   const durations = new Map<string, number>();
   for await (const videos of store.scanVideos()) for (const video of videos) durations.set(video.id, video.durationMs);
@@ -53,8 +62,10 @@ export async function trainBatchModel(store: Store, name: ModelName, options: Ba
       collector.add(event, event.video === null ? undefined : durations.get(event.video));
     }
   }
-  const data = collector.build();
+  const capped = capItems(collector.build(), collector.itemIds, options.maxItems ?? Number.POSITIVE_INFINITY);
+  const { data, itemIds } = capped;
   if (data.userItems.length === 0) throw new NothingToTrainError();
+  const name: ModelName = choice !== 'auto' ? choice : data.numItems <= AUTO_BEST_MAX_ITEMS ? 'best' : 'ials';
   options.log?.(`train: ${collector.events} events → ${data.userItems.length} interactions of ${data.numUsers} users with ${data.numItems} videos`);
   const model = createModel(name);
   const started = performance.now();
@@ -71,7 +82,7 @@ export async function trainBatchModel(store: Store, name: ModelName, options: Ba
     seq,
     minWatchRatio,
     trainSeconds,
-    itemIds: collector.itemIds,
+    itemIds,
     userIds: collector.userIds,
   });
   return {

@@ -16,6 +16,7 @@ import { FeedWorkerPool, type FeedArgs, type FeedMethod } from './feed-workers.j
 import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
 import { AuditLog } from './audit-log.js';
 import { TurnQueue } from './turn-queue.js';
+import { BatchRetrainer, type RetrainOptions } from './batch-retrainer.js';
 
 /** SQLite page cache of the serving connection. */
 const SERVING_CACHE_MB = 64;
@@ -34,6 +35,10 @@ export interface ServiceOptions {
    * without this option) keeps no media: uploads are refused.
    */
   mediaDir?: string | null;
+  /** Refit the served batch model in the background (batch-retrainer.ts); absent: only `foryou train` fits. */
+  retrain?: RetrainOptions;
+  /** Where the service reports what it does in the background (retraining). */
+  log?: (line: string) => void;
 }
 
 /** The default media directory of a store: `media/` in the directory of its file; none for an in-memory store. */
@@ -52,6 +57,8 @@ export class ForyouService {
   private readonly ownPages = new TurnQueue();
   /** Log position of the latest saved ranker snapshot: a restart with nothing new learned saves none. */
   private lastSnapshotSeq: number;
+  /** Refits the served batch model in the background, when the service was opened with `retrain`. */
+  readonly retrainer: BatchRetrainer | undefined;
 
   private constructor(
     readonly store: Store,
@@ -62,9 +69,12 @@ export class ForyouService {
     private readonly workers: FeedWorkerPool | undefined,
     /** Uploaded and demo media files; undefined when this service keeps none. */
     readonly media: MediaStore | undefined,
+    location: string,
+    options: ServiceOptions,
   ) {
     this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.audit = new AuditLog(store);
+    this.retrainer = options.retrain && new BatchRetrainer({ location, store, state, audit: this.audit }, options.retrain, options.log);
     this.ingest = new EventIngest(state, store);
     this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config);
     if (workers) state.onChange = (change) => workers.record(change);
@@ -120,7 +130,7 @@ export class ForyouService {
       const state = await rebuildThroughScan(location, store, algorithm);
       const mediaDir = options.mediaDir === undefined ? defaultMediaDir(location) : options.mediaDir;
       const media = mediaDir === null || mediaDir === undefined ? undefined : new MediaStore(mediaDir);
-      return new ForyouService(store, state, algorithm, await workers, media);
+      return new ForyouService(store, state, algorithm, await workers, media, location, options);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);
       await store.close();
@@ -182,6 +192,7 @@ export class ForyouService {
 
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
+    await this.retrainer?.close();
     await this.snapshotRanker();
     await this.workers?.close();
     await this.store.close();

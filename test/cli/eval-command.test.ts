@@ -58,6 +58,22 @@ describe('foryou eval', () => {
     expect(best.metrics.ndcg).toBeGreaterThan(popular.metrics.ndcg + 0.3);
   });
 
+  it('measures the served feed (--model engine): import, fit, GET /v1/feed; as good as best on the taste groups', () => {
+    const keep = join(temp.dir, 'engine-store');
+    const out = foryou(['eval', '--dataset', dir, '--model', 'engine', '--k', '5', '--json', '--keep', keep]);
+    const lines = out.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    const engine = JSON.parse(lines[0]!);
+    expect(Object.keys(engine)).toEqual(['model', 'k', 'users', 'metrics', 'trainSeconds', 'evalSeconds']);
+    expect(engine).toMatchObject({ model: 'engine', k: 5, users: 80 });
+    const best = JSON.parse(foryou(['eval', '--dataset', dir, '--model', 'best', '--k', '5', '--json']));
+    const popular = JSON.parse(foryou(['eval', '--dataset', dir, '--model', 'popular', '--k', '5', '--json']));
+    expect(engine.metrics.ndcg).toBeGreaterThan(popular.metrics.ndcg + 0.3);
+    expect(engine.metrics.ndcg).toBeGreaterThanOrEqual(0.9 * best.metrics.ndcg);
+    // What it measured is a real store: the rows as events (ratings ≥ 4 also a like), the fitted model audited.
+    expect(foryou(['audit', 'verify', '--db', join(keep, 'engine.db')])).toBeDefined();
+  });
+
   it('prints a readable table without --json', () => {
     const out = foryou(['eval', '--dataset', dir, '--model', 'item-knn']);
     expect(out).toMatch(/ndcg@10\s+0\.\d{4}/);
@@ -67,7 +83,7 @@ describe('foryou eval', () => {
   it('refuses an unknown model, naming the choices', () => {
     const run = spawnSync(process.execPath, [CLI, 'eval', '--dataset', dir, '--model', 'magic', '--json'], { encoding: 'utf8' });
     expect(run.status).not.toBe(0);
-    expect(run.stderr).toMatch(/--model must be one of popular, item-knn/);
+    expect(run.stderr).toMatch(/--model must be one of popular, item-knn.*engine/);
     expect(run.stdout).toBe('');
   });
 });

@@ -37,6 +37,28 @@ export const USER_CONTROLS = [
   },
 ] as const;
 
+/** The batch model in use: which, which version, fitted on the log up to which position, and when. */
+function batchModelSummary(service: ForyouService) {
+  const batch = service.state.batch;
+  if (!batch) return null;
+  const { name, version, seq, trainedAt } = batch.info;
+  return { name, version, fittedThroughEvent: seq, trainedAt, items: batch.numItems, retrainedInBackground: service.retrainer !== undefined };
+}
+
+function describeBatchModel(service: ForyouService): string {
+  const batch = service.state.batch;
+  if (!batch) return 'No batch model is in use yet: candidates come from the online sources alone.';
+  const { name, version } = batch.info;
+  const when = service.retrainer
+    ? 'It is refitted in the background on a schedule and as new events arrive; every version is in the audit log.'
+    : 'It is refitted when the operator runs `foryou train`; every version is in the audit log.';
+  return (
+    `Batch model in use: "${name}" version ${version}, fitted on everyone's likes and finished plays over the ` +
+    `${batch.numItems} most engaged videos. Your whole history is folded into it at each request, so a like changes ` +
+    `its picks at once; its picks get up to +${service.algorithm.config.sourceBoosts.batch}. ${when}`
+  );
+}
+
 export function registerTransparencyRoutes(app: FastifyInstance, service: ForyouService): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/transparency',
@@ -54,7 +76,7 @@ export function registerTransparencyRoutes(app: FastifyInstance, service: Foryou
           publishedAt: algorithm.createdAt,
           author: algorithm.author,
           note: algorithm.note,
-          description: describeAlgorithm(algorithm.config),
+          description: [...describeAlgorithm(algorithm.config), describeBatchModel(service)],
           signals: algorithm.config.valueWeights,
           sources: algorithm.config.sourceBudgets,
           sourceBoosts: algorithm.config.sourceBoosts,
@@ -66,6 +88,7 @@ export function registerTransparencyRoutes(app: FastifyInstance, service: Foryou
             stagedExposure: algorithm.config.freshExposure,
           },
         },
+        models: { batch: batchModelSummary(service) },
         statistics: {
           videos: counts.videos,
           users: counts.users,
