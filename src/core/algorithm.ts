@@ -111,7 +111,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     not_interested: -2,
     report: -4,
   },
-  sourceBudgets: { trending: 200, fresh: 100, following: 100, coEngagement: 100, embedding: 50, topic: 100, onboarding: 100, batch: 100 },
+  sourceBudgets: { trending: 200, fresh: 100, following: 100, coEngagement: 100, embedding: 50, topic: 100, onboarding: 100, batch: 60 },
   freshWindowMs: 72 * HOUR_MS,
   scoreWeights: { trending: 1, fresh: 0.6, following: 1.2, quality: 1 },
   valueWeights: {

@@ -8,6 +8,7 @@
 import type { EventType } from '../core/schemas.js';
 import type { BatchArtifact } from '../models/batch-artifact.js';
 import { DEFAULT_ENGAGEMENT, engagementStrength } from '../models/engagement.js';
+import { topK } from '../models/top-k.js';
 import type { VideoCatalog } from './video-catalog.js';
 
 export interface BatchModelInfo {
@@ -34,7 +35,12 @@ export class BatchModelState {
   /** Scratch of one history: strength per model item (0 = not in it), and the items set. */
   private readonly strength: Float32Array;
   private touched: number[] = [];
+  /** The history `scoreUser` scored last, ascending. */
+  private history = new Int32Array(0);
   readonly scores: Float32Array;
+  /** Picks of users folded in online since the fit, with the number of additions they were computed from. */
+  private readonly folded = new Map<string, { additions: number; picks: Int32Array }>();
+  private readonly topValues: Float64Array;
 
   constructor(
     readonly info: BatchModelInfo,
@@ -49,6 +55,7 @@ export class BatchModelState {
     for (let i = 0; i < itemIds.length; i++) this.itemVidx[i] = catalog.vidx(itemIds[i]!) ?? -1;
     this.strength = new Float32Array(itemIds.length);
     this.scores = new Float32Array(itemIds.length);
+    this.topValues = new Float64Array(artifact.picksPerUser);
   }
 
   get numItems(): number {
@@ -83,6 +90,28 @@ export class BatchModelState {
   forgetUser(user: string): void {
     this.userRow.delete(user);
     this.additions.delete(user);
+    this.folded.delete(user);
+  }
+
+  /**
+   * The user's picks, best first (model items; -1 ends a short list), their history excluded: computed at the fit
+   * for a user who has done nothing new since, else folded in now and kept until their next positive engagement.
+   * Undefined for a user the model cannot fold in.
+   */
+  picksFor(user: string): Int32Array | undefined {
+    const added = this.additions.get(user);
+    const perUser = this.artifact.picksPerUser;
+    if (!added) {
+      const row = this.userRow.get(user);
+      return row === undefined ? undefined : this.artifact.picks.subarray(row * perUser, (row + 1) * perUser);
+    }
+    const cached = this.folded.get(user);
+    if (cached && cached.additions === added.items.length) return cached.picks;
+    if (!this.scoreUser(user)) return undefined;
+    const picks = new Int32Array(perUser).fill(-1);
+    topK(this.scores, perUser, this.history, picks, this.topValues);
+    this.folded.set(user, { additions: added.items.length, picks });
+    return picks;
   }
 
   /**
@@ -112,6 +141,7 @@ export class BatchModelState {
     if (touched.length === 0) return false;
     touched.sort((a, b) => a - b);
     const items = Int32Array.from(touched);
+    this.history = items;
     const weights = new Float32Array(items.length);
     for (let t = 0; t < items.length; t++) {
       weights[t] = strength[items[t]!]!;

@@ -18,13 +18,16 @@ export interface BatchArtifact {
   userWeights: Float32Array;
   /** rankCalibration of the model: the prior of engagement at each rank. */
   calibration: Float32Array;
+  /** Every training user's picks at the fit (user-picks.ts): `picks[u * picksPerUser + r]`, -1 after the last. */
+  picks: Int32Array;
+  picksPerUser: number;
 }
 
-export function encodeBatchArtifact(model: RetrievalModel, data: Interactions, calibration: Float32Array): Uint8Array {
+export function encodeBatchArtifact(model: RetrievalModel, data: Interactions, calibration: Float32Array, picks: Int32Array): Uint8Array {
   const snapshot: ModelSnapshot = {
     model: ARTIFACT,
-    params: { model: model.name },
-    arrays: { userPtr: data.userPtr, userItems: data.userItems, userWeights: data.userWeights, calibration },
+    params: { model: model.name, picksPerUser: data.numUsers > 0 ? picks.length / data.numUsers : 0 },
+    arrays: { userPtr: data.userPtr, userItems: data.userItems, userWeights: data.userWeights, calibration, picks },
     parts: [model.snapshot()],
   };
   return encodeSnapshot(snapshot);
@@ -34,8 +37,9 @@ export function encodeBatchArtifact(model: RetrievalModel, data: Interactions, c
 export function decodeBatchArtifact(bytes: Uint8Array): BatchArtifact | undefined {
   const snapshot = decodeSnapshot(bytes);
   if (snapshot.model !== ARTIFACT || snapshot.parts?.length !== 1) return undefined;
-  const { userPtr, userItems, userWeights, calibration } = snapshot.arrays;
-  if (!(userPtr instanceof Int32Array) || !(userItems instanceof Int32Array)) return undefined;
+  const { userPtr, userItems, userWeights, calibration, picks } = snapshot.arrays;
+  if (!(userPtr instanceof Int32Array) || !(userItems instanceof Int32Array) || !(picks instanceof Int32Array)) return undefined;
   if (!(userWeights instanceof Float32Array) || !(calibration instanceof Float32Array)) return undefined;
-  return { model: modelFromSnapshot(snapshot.parts[0]!), userPtr, userItems, userWeights, calibration };
+  const picksPerUser = Number(snapshot.params.picksPerUser);
+  return { model: modelFromSnapshot(snapshot.parts[0]!), userPtr, userItems, userWeights, calibration, picks, picksPerUser };
 }

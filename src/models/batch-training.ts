@@ -8,6 +8,7 @@ import { encodeBatchArtifact } from './batch-artifact.js';
 import { DEFAULT_ENGAGEMENT, EngagementCollector } from './engagement.js';
 import type { FitOptions } from './model.js';
 import { rankCalibration } from './rank-calibration.js';
+import { PICKS_PER_USER, precomputePicks } from './user-picks.js';
 import { capItems } from './item-cap.js';
 import { createModel, type ModelName } from './registry.js';
 
@@ -71,8 +72,9 @@ export async function trainBatchModel(store: Store, choice: BatchModelChoice, op
   const started = performance.now();
   await model.fit(data, { threads: options.threads, onProgress: options.onProgress });
   const calibration = rankCalibration(model, data);
+  const picks = precomputePicks(model, data, PICKS_PER_USER, (done, total) => options.onProgress?.('picks', done, total));
   const trainSeconds = Math.round(performance.now() - started) / 1000;
-  const bytes = encodeBatchArtifact(model, data, calibration);
+  const bytes = encodeBatchArtifact(model, data, calibration, picks);
   const version = await store.saveModelSnapshot(name, bytes, {
     model: name,
     users: data.numUsers,
