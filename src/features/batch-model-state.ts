@@ -151,6 +151,24 @@ export class BatchModelState {
     return true;
   }
 
+  /**
+   * The prior of the video for the user from their picks at the fit (0 when not among them): the ranker's
+   * `retrievalScore` feature. The fit's picks, not today's fold-in, so that learning (every event) and scoring
+   * read the same cheap number.
+   */
+  fitPrior(user: string, vidx: number): number {
+    const row = this.userRow.get(user);
+    if (row === undefined) return 0;
+    const perUser = this.artifact.picksPerUser;
+    const picks = this.artifact.picks;
+    for (let r = 0; r < perUser; r++) {
+      const item = picks[row * perUser + r]!;
+      if (item < 0) break;
+      if (this.itemVidx[item] === vidx) return this.relativePrior(r);
+    }
+    return 0;
+  }
+
   /** The prior of engagement at a rank (0-based), relative to the top rank's: 1 for the model's first pick. */
   relativePrior(rank: number): number {
     const calibration = this.artifact.calibration;

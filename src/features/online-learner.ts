@@ -6,12 +6,20 @@
 import type { AcceptedEvent } from '../core/schemas.js';
 import { labelEvent, newLabelBuffers } from '../models/online/event-labels.js';
 import { MultiTaskRanker, type RankerOptions } from '../models/online/multi-task-ranker.js';
-import { RankerInput } from '../models/online/ranker-input.js';
+import { DENSE_INDEX as D, RankerInput } from '../models/online/ranker-input.js';
 import { RetrievalTower, type RetrievalItem } from '../models/online/retrieval-tower.js';
 import type { OnlineState } from './online-state.js';
 import { isPositiveEngagement } from './positive-engagement.js';
 import { fillRankerInput } from './ranker-features.js';
 import type { VideoCatalog } from './video-catalog.js';
+import type { UserState } from './user-state.js';
+import { xorshift32 } from '../models/online/xorshift32.js';
+
+/**
+ * Below this many logged exposures per positive engagement the user's log is treated as positives only: a client
+ * that logs what it shows reports at least one impression for each video chosen, and usually several.
+ */
+const MIN_EXPOSURES_PER_POSITIVE = 0.5;
 
 export class OnlineLearner {
   ranker: MultiTaskRanker;
@@ -48,11 +56,18 @@ export class OnlineLearner {
    */
   observe(state: OnlineState, event: AcceptedEvent & { seq?: number }, vidx: number, watchRatio: number): void {
     this.retrievalMoved = false;
+    // Counted on every replay, before the snapshot check: the counts are part of the log's state, not the model's.
+    const viewer = state.users.get(event.user);
+    const positive = isPositiveEngagement(event.type, watchRatio);
+    if (viewer) {
+      if (event.type === 'impression' || event.type === 'skip') viewer.exposures++;
+      else if (positive) viewer.positives++;
+    }
     if (event.seq !== undefined) {
       if (event.seq <= this.lastSeq) return;
       this.lastSeq = event.seq;
     }
-    if (isPositiveEngagement(event.type, watchRatio)) {
+    if (positive) {
       this.catalog = state.catalog;
       this.retrievalMoved = this.retrieval.learnPositive(event.user, state.catalog.videos[vidx]!, event.ts, this.negative);
     }
@@ -60,8 +75,41 @@ export class OnlineLearner {
     if (!labelEvent(event.type, watchRatio, labels, mask)) return;
     const user = state.users.get(event.user);
     if (!user) return;
-    fillRankerInput(state, user, vidx, event.ts, this.input);
+    this.fill(state, user, vidx, event);
     this.ranker.learn(this.input, labels, mask, event.ts);
+    if (positive && user.exposures < MIN_EXPOSURES_PER_POSITIVE * user.positives) this.learnSampledNegative(state, user, vidx, event);
+  }
+
+  /**
+   * A video the user was not logged engaging with, learned as an exposure without a play: the negative a log of
+   * positives alone lacks, so the heads learn what separates what a user chooses from the rest of the catalogue
+   * instead of predicting a play for everything. Drawn uniformly (a popular video is not less likely to be a true
+   * negative) from a hash of the event's position and id, so every replica and every replay draws the same video.
+   */
+  private learnSampledNegative(state: OnlineState, user: UserState, positiveVidx: number, event: AcceptedEvent & { seq?: number }): void {
+    const { catalog } = state;
+    if (catalog.size < 2) return;
+    let hash = ((event.seq ?? 0) * 2_654_435_761) >>> 0;
+    for (let i = 0; i < event.id.length; i++) hash = Math.imul(hash ^ event.id.charCodeAt(i), 16_777_619) >>> 0;
+    const vidx = xorshift32(hash || 1) % catalog.size;
+    if (vidx === positiveVidx || catalog.live[vidx] === 0 || user.seen.has(vidx)) return;
+    const { labels, mask } = this.buffers;
+    // Labelled as an impression that drew no play, the one thing it stands for. Labelling every engagement head 0
+    // as well served MovieLens-100K worse (engine nDCG@10 0.472 against 0.482).
+    labelEvent('impression', Number.NaN, labels, mask);
+    this.fill(state, user, vidx, event);
+    this.ranker.learn(this.input, labels, mask, event.ts);
+  }
+
+  /**
+   * The features of the event's pair as they were just before it. The batch model's prior is left out (0, which
+   * teaches its weight nothing) for events the model was fitted on: its picks exclude the user's own history, so
+   * every positive of the fit would read 0 beside sampled negatives that read more, teaching the opposite of what
+   * the prior means. Events after the fit teach it honestly.
+   */
+  private fill(state: OnlineState, user: UserState, vidx: number, event: AcceptedEvent & { seq?: number }): void {
+    fillRankerInput(state, user, vidx, event.ts, this.input);
+    if (state.batch && (event.seq ?? Number.POSITIVE_INFINITY) <= state.batch.info.seq) this.input.dense[D.retrievalScore] = 0;
   }
 
   /** Erasure: the user's vectors as a viewer and as a creator, in both models. */

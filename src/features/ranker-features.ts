@@ -54,6 +54,7 @@ export class RankerFeatures implements ItemIdSource {
     input.pendingIds = this;
     fillVideoFeatures(state, vidx, now, input);
     input.dense[D.topicMatch] = this.topicMatch(vidx);
+    input.dense[D.retrievalScore] = state.batch === undefined ? 0 : state.batch.fitPrior(this.user!.profile.id, vidx);
     // Without follows the video's creator need not be read (a cache miss per candidate at a million videos).
     input.dense[D.followsCreator] = this.followedCount > 0 && this.follows(catalog.creatorIdx[vidx]!) ? 1 : 0;
   }
@@ -127,6 +128,7 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   fillVideoFeatures(state, vidx, now, input);
   input.dense[D.topicMatch] = topicMatchOf(topicProfile(state, user), catalog, vidx);
   input.dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
+  input.dense[D.retrievalScore] = state.batch === undefined ? 0 : state.batch.fitPrior(user.profile.id, vidx);
 }
 
 /** What depends on the video alone: its hashtag numbers (the ranker caches their slots) and dense features. */
@@ -146,7 +148,6 @@ function fillVideoFeatures(state: OnlineState, vidx: number, now: number, input:
   dense[D.meanWatchRatio] = Math.min(engagement.meanWatchRatio(vidx), 3);
   dense[D.popularity] = Math.log1p(plays) / 10;
   dense[D.duration] = Math.log(Math.max(1, catalog.durationMs[vidx]! / 1000)) / 5;
-  dense[D.retrievalScore] = 0;
 }
 
 /**

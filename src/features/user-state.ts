@@ -42,6 +42,13 @@ export class UserState {
   private recentNext = 0;
   /** Bumped by every new engagement, so summaries of `recent` know when to recompute. */
   recentVersion = 0;
+  /**
+   * The user's logged exposures (impressions and skips) and positive engagements: a log with positives but few
+   * exposures (imported from a system that kept only what users chose) gives the ranker no negatives of its own,
+   * so the learner samples some (online-learner.ts).
+   */
+  exposures = 0;
+  positives = 0;
 
   constructor(profile: User) {
     this.profile = profile;

@@ -20,7 +20,7 @@ export const DENSE_FEATURES = [
   'followsCreator',
   /** log(duration in seconds) / 5 */
   'duration',
-  /** the batch retrieval model's affinity for the pair, when one is loaded (warm start) */
+  /** the batch model's calibrated prior for the pair from the user's picks at its fit (1 for the first pick, 0 off the list) */
   'retrievalScore',
 ] as const;
 export type DenseFeature = (typeof DENSE_FEATURES)[number];
