@@ -15,6 +15,7 @@ export function registerBench(program: Command): void {
     .option('--http-events <n>', 'events sent over HTTP', positiveInteger, 200000)
     .option('--feed-requests <n>', 'feed requests per measurement', positiveInteger, 3000)
     .option('--freshness-trials <n>', 'follow → feed trials', positiveInteger, 300)
+    .option('--quality-users <n>', 'users whose first two pages are scored by the simulated truth', positiveInteger, 500)
     .option('--feed-workers <n>', 'feed worker threads of the server (default: one per core)', nonNegativeInteger, defaultFeedWorkers())
     .option('--work-dir <dir>', 'scratch directory (removed first)', join('bench', '.work'))
     .option('--out <dir>', 'where results are written', join('bench', 'results'))
@@ -27,6 +28,7 @@ export function registerBench(program: Command): void {
         batchSize: 1000,
         feedRequests: Number(options.feedRequests),
         freshnessTrials: Number(options.freshnessTrials),
+        qualityUsers: Number(options.qualityUsers),
         feedWorkers: Number(options.feedWorkers),
         workDir: String(options.workDir),
         seed: 7,

@@ -16,9 +16,11 @@ export {
   pNotInterested,
   sampleResponse,
   emptyResponse,
+  CatalogueWatchRatios,
   type GroundTruth,
   type ViewerResponse,
 } from './ground-truth.js';
+export { WatchRatioOracle } from './watch-ratio-oracle.js';
 export { writeWorldFiles, clientEvent, type WorldFileFormat, type WriteWorldOptions, type WorldFiles } from './write-files.js';
 export { loadWorldIntoStore, type LoadOptions, type LoadProgress, type LoadResult } from './load-into-store.js';
 export { Random } from './random.js';

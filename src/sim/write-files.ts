@@ -18,6 +18,8 @@ export interface WriteWorldOptions extends EventOptions {
   format?: WorldFileFormat;
   /** Called every few thousand events with the number written so far. */
   onProgress?: (eventsWritten: number) => void;
+  /** Sees every event as it is written, in order (the bench collects some users' histories without a second pass). */
+  onEvent?: (event: AcceptedEvent) => void;
 }
 
 export interface WorldFiles {
@@ -59,6 +61,7 @@ export async function writeWorldFiles(world: World, dir: string, options: WriteW
   if (csv) events.write(csvLine(CSV_COLUMNS.events));
   let written = 0;
   for (const event of generateEvents(world, options.events, options)) {
+    options.onEvent?.(event);
     const full = events.write(csv ? csvLine(eventCsvCells(clientEvent(event))) : eventJsonLine(event));
     if (full) await full;
     if (++written % PROGRESS_EVERY === 0) options.onProgress?.(written);

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { CatalogueWatchRatios } from '../../src/sim/ground-truth.js';
 import {
   affinity,
   createWorld,
@@ -146,5 +147,35 @@ describe('ground truth', () => {
   it('exposes each quantity as its own function too', () => {
     const w: World = world;
     expect(expectedWatchRatio(w, 1, 2)).toBe(groundTruth(w, 1, 2).expectedWatchRatio);
+  });
+
+  it('gives whole-catalogue oracles the same watch ratios, and a logit floor no video beats', () => {
+    const catalogue = new CatalogueWatchRatios(world);
+    const wrong = { ratio: 0, engagement: 0, floorAbove: 0, floorLoose: 0 };
+    let pairs = 0;
+    let shortest = 0;
+    for (let u = 0; u < 300; u += 7) {
+      const viewer = catalogue.viewer(u);
+      for (let v = 0; v < 2000; v++) {
+        const truth = groundTruth(world, u, v);
+        const logit = viewer.logit(v);
+        const ratio = viewer.watchRatio(v, logit);
+        pairs++;
+        // Identical, not close: an oracle built on it ranks exactly as groundTruth would.
+        if (ratio !== truth.expectedWatchRatio) wrong.ratio++;
+        if (1 / (1 + Math.exp(-logit)) !== truth.engagement) wrong.engagement++;
+        // No video at or below the floor of its own ratio could have reached it.
+        if (!(logit > catalogue.logitFloor(ratio))) wrong.floorAbove++;
+        // And the floor is tight: the shortest videos (under 6.7 s) are the best case, reached one grid step up.
+        if (world.videos[v]!.durationMs < 6_600) {
+          shortest++;
+          if (!(catalogue.logitFloor(ratio) > logit - 2 / 256)) wrong.floorLoose++;
+        }
+      }
+    }
+    expect(wrong).toEqual({ ratio: 0, engagement: 0, floorAbove: 0, floorLoose: 0 });
+    expect(pairs).toBe(43 * 2000);
+    expect(shortest).toBeGreaterThan(1000);
+    expect(catalogue.logitFloor(0)).toBe(-Infinity);
   });
 });
