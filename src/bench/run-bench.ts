@@ -77,8 +77,21 @@ export interface BenchResult {
   progressive: Pick<ProgressiveReport, 'events' | 'warmupEvents' | 'views' | 'online' | 'frozen' | 'oracle'>;
   /** The served feed's true expected watch ratio against random and best servable videos (served-quality.ts). */
   servedQuality: ServedQuality & { seconds: number };
+  /** The batch model the server fitted in the background at start, and how long after the start it was served. */
+  batchModel: { name: string; version: number; items: number; fitSeconds: number };
   machine: { cpus: number; memoryGb: number; node: string };
   date: string;
+}
+
+/** Polls the public transparency page until it names a batch model (the retrainer's first fit). */
+async function waitForBatchModel(url: string, timeoutMs = 3 * 3_600_000): Promise<{ name: string; version: number; items: number }> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const page = (await (await fetch(`${url}/v1/transparency`)).json()) as { models?: { batch: { name: string; version: number; items: number } | null } };
+    if (page.models?.batch) return page.models.batch;
+    if (Date.now() > deadline) throw new Error('the server fitted no batch model in time');
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
+  }
 }
 
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
@@ -136,10 +149,22 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     'service=1000000000',
     '--feed-workers',
     String(options.feedWorkers),
+    // The batch model is fitted once, at start (below); a refit during the measurements would share their cores.
+    '--retrain-after-events',
+    '0',
+    '--retrain-every-min',
+    '0',
   ]);
   const auth = { authorization: `Bearer ${server.serviceKey}` };
   const startupSeconds = elapsedMs(startupStart) / 1000;
   try {
+    // What users get is the feed with the batch model in it: the retrainer fits it in the background right after the
+    // start, and everything below waits for it.
+    log('batch model: waiting for the first background fit');
+    const fitStart = process.hrtime.bigint();
+    const batchModel = await waitForBatchModel(server.url);
+    const batchFitSeconds = round(elapsedMs(fitStart) / 1000);
+    log(`batch model: ${batchModel.name} v${batchModel.version} over ${batchModel.items} videos, fitted in ${batchFitSeconds} s`);
     const userIds = world.users.map((u) => u.id);
 
     // Served quality first, on the server as it started: the sampled users' seen sets are then exactly the world's
@@ -229,6 +254,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       ann,
       progressive,
       servedQuality,
+      batchModel: { ...batchModel, fitSeconds: batchFitSeconds },
       machine: { cpus: cpus().length, memoryGb: round(totalmem() / 2 ** 30, 1), node: process.version },
       date: new Date().toISOString(),
     };

@@ -80,6 +80,15 @@ export const AlgorithmConfigSchema = z.strictObject({
     .min(0)
     .max(1)
     .describe('share of page positions reserved for new videos of the fresh source (the best other one when none fits)'),
+  batchBoostWithExposures: z
+    .number()
+    .min(0)
+    .max(1)
+    .describe(
+      'share of the batch boost kept for a user whose log has an exposure (impression or skip) for every positive ' +
+        'engagement: the prior stands in for the negatives a log of positives alone lacks, and the ranker, taught by ' +
+        'real exposures, needs less of it (in between, the share falls linearly)',
+    ),
   hideSoundAfterNotInterested: z
     .number()
     .int()
@@ -139,6 +148,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
   },
   diversityWindow: 10,
   explorationShare: 0.2,
+  batchBoostWithExposures: 0.1,
   hideSoundAfterNotInterested: 2,
   preRankKeep: 140,
 };

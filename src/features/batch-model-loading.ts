@@ -1,6 +1,7 @@
 /** Finds the batch model serving should use: the newest artifact any trainer saved, whatever its model's name. */
 import { decodeBatchArtifact } from '../models/batch-artifact.js';
 import { MODEL_NAMES } from '../models/registry.js';
+import { shareBytes } from '../models/snapshot.js';
 import type { Store } from '../store/store.js';
 import type { BatchModelInfo } from './batch-model-state.js';
 
@@ -26,7 +27,8 @@ export async function latestBatchModel(store: Store): Promise<BatchModelRecord |
     }
     return {
       info: { name: record.name, version: record.version, seq: Number(record.meta.seq ?? 0), trainedAt: record.createdAt },
-      bytes: record.bytes,
+      // One copy for every replica: a feed worker given these bytes reads the same memory (snapshot.ts).
+      bytes: shareBytes(record.bytes),
       itemIds: (record.meta.itemIds as unknown[]).map(String),
       userIds: (record.meta.userIds as unknown[]).map(String),
     };

@@ -68,26 +68,50 @@ export function encodeSnapshot(snapshot: ModelSnapshot): Uint8Array {
   return out;
 }
 
+/** Decodes a snapshot; bytes in a SharedArrayBuffer (see `shareBytes`) are read in place, other bytes copied out. */
 export function decodeSnapshot(bytes: Uint8Array): ModelSnapshot {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (bytes.byteLength < 12 || view.getUint32(0, true) !== MAGIC) throw new Error('not a foryou model snapshot');
   const version = view.getUint32(4, true);
   if (version !== FORMAT_VERSION) throw new Error(`model snapshot format ${version} is not supported (expected ${FORMAT_VERSION})`);
   const headerLength = view.getUint32(8, true);
+  // Arrays start on 8-byte boundaries of the data: with the bytes themselves 8-byte aligned in shared memory, they
+  // can be read in place.
+  const shared = typeof SharedArrayBuffer !== 'undefined' && bytes.buffer instanceof SharedArrayBuffer && bytes.byteOffset % 8 === 0;
   const header = JSON.parse(new TextDecoder().decode(bytes.subarray(12, 12 + headerLength))) as HeaderNode;
   const dataStart = 12 + headerLength;
   const build = (node: HeaderNode): ModelSnapshot => {
     const arrays: ModelSnapshot['arrays'] = {};
     for (const entry of node.arrays) {
       const size = entry.type === 'f64' ? 8 : 4;
-      // Copy out: the source may not be aligned (e.g. a Buffer from SQLite), and a copy owns its memory.
-      const raw = bytes.slice(dataStart + entry.offset, dataStart + entry.offset + entry.length * size);
+      const start = dataStart + entry.offset;
+      let buffer: ArrayBufferLike;
+      let at = 0;
+      if (shared) {
+        // Views into shared memory: every thread that decodes the same bytes reads one copy of the arrays.
+        buffer = bytes.buffer;
+        at = bytes.byteOffset + start;
+      } else {
+        // Copy out: the source may not be aligned (e.g. a Buffer from SQLite), and a copy owns its memory.
+        buffer = bytes.slice(start, start + entry.length * size).buffer;
+      }
       arrays[entry.name] =
-        entry.type === 'f32' ? new Float32Array(raw.buffer) : entry.type === 'f64' ? new Float64Array(raw.buffer) : new Int32Array(raw.buffer);
+        entry.type === 'f32'
+          ? new Float32Array(buffer, at, entry.length)
+          : entry.type === 'f64'
+            ? new Float64Array(buffer, at, entry.length)
+            : new Int32Array(buffer, at, entry.length);
     }
     const snapshot: ModelSnapshot = { model: node.model, params: node.params, arrays };
     if (node.parts) snapshot.parts = node.parts.map(build);
     return snapshot;
   };
   return build(header);
+}
+
+/** The bytes copied once into shared memory, 8-byte aligned, so that decoding (on any thread) reads them in place. */
+export function shareBytes(bytes: Uint8Array): Uint8Array {
+  const shared = new Uint8Array(new SharedArrayBuffer(bytes.byteLength));
+  shared.set(bytes);
+  return shared;
 }

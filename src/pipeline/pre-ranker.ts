@@ -9,7 +9,7 @@
 import { RankerFeatures } from '../features/ranker-features.js';
 import { MAX_SOURCES, type CandidateSet } from './candidates.js';
 import type { SourceBits } from './source-reasons.js';
-import { sourceBoost } from './value-scorer.js';
+import { batchBoostShare, sourceBoost } from './value-scorer.js';
 import type { FeedRequest } from './stages.js';
 
 /**
@@ -23,6 +23,7 @@ export class PreRanker {
   private estimate = new Float64Array(1024);
   private sorted = new Float64Array(1024);
   private readonly features = new RankerFeatures();
+  private batchShare = 1;
 
   constructor(private readonly bits: SourceBits) {}
 
@@ -43,6 +44,7 @@ export class PreRanker {
     const freshFloor = this.explorationFloor(request, candidates);
     const freshBit = 1 << this.bits.fresh;
     this.features.begin(request.state, request.user);
+    this.batchShare = batchBoostShare(request);
     let n = 0;
     for (let slot = 0; slot < candidates.size; slot++) {
       if (candidates.kept[slot] === 0) continue;
@@ -99,7 +101,7 @@ export class PreRanker {
       w.finish * ((engagement.finishes(vidx) + 1) / (plays + 4)) +
       w.like * engagement.likeRate(vidx);
     value += TOPIC_MATCH_WEIGHT * this.features.topicMatch(vidx);
-    return value + sourceBoost(candidates, slot, this.bits, boosts);
+    return value + sourceBoost(candidates, slot, this.bits, boosts, this.batchShare);
   }
 }
 

@@ -27,7 +27,8 @@ const PHRASES: Record<Head, (p: number) => string> = {
  * Sources whose candidates get a published boost on top of the predicted value: a constant for followed accounts,
  * the rest scaled by the source's raw score (freshness draw, co-engagement strength, topic weight, newness).
  */
-const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoosts']; scaledByRaw: boolean }> = [
+type BoostedSource = keyof AlgorithmConfig['sourceBoosts'];
+const BOOSTED_SOURCES: ReadonlyArray<{ source: BoostedSource; scaledByRaw: boolean }> = [
   { source: 'following', scaledByRaw: false },
   { source: 'fresh', scaledByRaw: true },
   { source: 'coEngagement', scaledByRaw: true },
@@ -36,12 +37,30 @@ const BOOSTED_SOURCES: ReadonlyArray<{ source: keyof AlgorithmConfig['sourceBoos
   { source: 'batch', scaledByRaw: true },
 ];
 
+/**
+ * How much of the batch boost applies to this user: all of it while their log holds positives only (imported from a
+ * system that kept what users chose, nothing of what they passed over), `batchBoostWithExposures` of it once it has
+ * an exposure for every positive engagement, linearly in between.
+ */
+export function batchBoostShare(request: FeedRequest): number {
+  const { exposures, positives } = request.user;
+  const floor = request.algorithm.batchBoostWithExposures;
+  if (positives === 0) return 1;
+  return floor + (1 - floor) * Math.max(0, 1 - exposures / positives);
+}
+
+/** The weight of a source's boost for this request: the published one, the batch boost scaled by its share. */
+function boostWeight(source: BoostedSource, boosts: AlgorithmConfig['sourceBoosts'], batchShare: number): number {
+  return source === 'batch' ? boosts.batch * batchShare : boosts[source];
+}
+
 /** The sum of the published boosts of the sources that proposed the candidate in `slot`. */
 export function sourceBoost(
   candidates: CandidateSet,
   slot: number,
   bits: SourceBits,
   boosts: AlgorithmConfig['sourceBoosts'],
+  batchShare: number,
 ): number {
   const mask = candidates.sourceMask[slot]!;
   let boost = 0;
@@ -49,7 +68,7 @@ export function sourceBoost(
     const { source, scaledByRaw } = BOOSTED_SOURCES[b]!;
     const bit = bits[source];
     if ((mask & (1 << bit)) === 0) continue;
-    boost += boosts[source] * (scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1);
+    boost += boostWeight(source, boosts, batchShare) * (scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1);
   }
   return boost;
 }
@@ -74,6 +93,7 @@ export class ValueScorer implements Scorer {
       this.lastPredictions = new Float64Array(candidates.size * HEAD_COUNT * 2);
     }
     this.features.begin(request.state, request.user);
+    const batchShare = batchBoostShare(request);
     for (let slot = 0; slot < candidates.size; slot++) {
       if (candidates.kept[slot] === 0) continue;
       this.features.fill(candidates.vidx[slot]!, request.now, this.input);
@@ -83,7 +103,7 @@ export class ValueScorer implements Scorer {
         value += this.weights[k]! * this.predictions[k]!;
         this.lastPredictions[slot * HEAD_COUNT + k] = this.predictions[k]!;
       }
-      value += sourceBoost(candidates, slot, this.bits, boosts);
+      value += sourceBoost(candidates, slot, this.bits, boosts, batchShare);
       candidates.score[slot] = value;
     }
   }
@@ -109,11 +129,12 @@ export class ValueScorer implements Scorer {
       return { name: head, input: p, weight: valueWeights[head], contribution: valueWeights[head] * p };
     });
     const mask = candidates.sourceMask[slot]!;
+    const batchShare = batchBoostShare(request);
     for (const { source, scaledByRaw } of BOOSTED_SOURCES) {
       const bit = this.bits[source];
       if ((mask & (1 << bit)) === 0) continue;
       const input = scaledByRaw ? candidates.rawScore[slot * MAX_SOURCES + bit]! : 1;
-      const weight = sourceBoosts[source];
+      const weight = boostWeight(source, sourceBoosts, batchShare);
       terms.push({ name: `${source} boost`, input, weight, contribution: weight * input });
     }
     return terms;
