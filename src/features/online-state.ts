@@ -13,6 +13,8 @@ import { BatchModelState } from './batch-model-state.js';
 import { CoEngagementIndex } from './co-engagement-index.js';
 import { FreshExposure } from './fresh-exposure.js';
 import { OnlineLearner } from './online-learner.js';
+import { rejectionWeight } from './negative-engagement.js';
+import { isPositiveEngagement } from './positive-engagement.js';
 import { latestBatchFactors } from './warm-start.js';
 import { RecencyIndex } from './recency-index.js';
 import { TopicIndex } from './topic-index.js';
@@ -33,7 +35,6 @@ const SEEN_TYPES: ReadonlySet<EventType> = new Set([
   'not_interested',
   'report',
 ]);
-const REMEMBERED_TYPES: ReadonlySet<EventType> = new Set(['play', 'like', 'share', 'comment', 'skip']);
 
 /** One call of the mutators, as a replica replays it (service/feed-workers.ts). */
 export type StateChange =
@@ -225,7 +226,9 @@ export class OnlineState implements CatalogLookup {
       this.freshExposure.observe(vidx, event.type, watchRatio);
       this.batch?.observe(event.user, event.video!, event.type, watchRatio, event.seq);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
-      if (REMEMBERED_TYPES.has(event.type)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
+      // Positives and rejections are kept apart: in one ring, a run of skips pushed out what the user liked.
+      if (isPositiveEngagement(event.type, watchRatio)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
+      else user.reject(vidx, rejectionWeight(event.type, watchRatio));
       const sound = this.catalog.videos[vidx]!.sound;
       if (event.type === 'not_interested' && sound !== undefined) {
         user.notInterestedSounds.set(sound, (user.notInterestedSounds.get(sound) ?? 0) + 1);

@@ -21,7 +21,7 @@ export class RankerFeatures implements ItemIdSource {
   /** The profile and version whose counts `topicCounts` holds. */
   private profile: TopicProfile | undefined;
   private profileVersion = -1;
-  /** Hashtag number → the user's count of positive engagements carrying it (0 for the rest). */
+  /** Hashtag number → the hashtag's positive standing with the user (0 for the rest; topic-profile.ts). */
   private topicCounts = new Float64Array(0);
   private positives = 0;
   /** The hashtag numbers set in `topicCounts`. */
@@ -61,7 +61,8 @@ export class RankerFeatures implements ItemIdSource {
 
   /**
    * How strongly the user's recent positive engagements (finished plays, likes, shares, comments) point at the
-   * video's hashtags: the share of them carrying its most-engaged hashtag.
+   * video's hashtags: the share of them carrying its most-engaged hashtag, less what recent skips of that hashtag
+   * take away (its standing), never below 0.
    */
   topicMatch(vidx: number): number {
     if (this.positives === 0) return 0;
@@ -101,8 +102,9 @@ export class RankerFeatures implements ItemIdSource {
     if (this.loaded.length < profile.counts.size) this.loaded = new Int32Array(profile.counts.size * 2);
     for (const [tag, count] of profile.counts) {
       const number = catalog.hashtagNumber(tag);
-      if (number === undefined) continue;
-      this.topicCounts[number] = count;
+      const standing = count - (profile.rejected.get(tag) ?? 0);
+      if (number === undefined || standing <= 0) continue;
+      this.topicCounts[number] = standing;
       this.loaded[this.loadedCount++] = number;
     }
     this.profile = profile;
@@ -151,8 +153,8 @@ function fillVideoFeatures(state: OnlineState, vidx: number, now: number, input:
 }
 
 /**
- * `RankerFeatures.topicMatch` for one pair, through the profile's hashtag map: the share of the user's recent
- * positive engagements carrying the video's most-engaged hashtag.
+ * `RankerFeatures.topicMatch` for one pair, through the profile's hashtag maps: the best positive standing among
+ * the video's hashtags, as a share of the user's recent positive engagements.
  */
 export function topicMatchOf(profile: TopicProfile, catalog: VideoCatalog, vidx: number): number {
   if (profile.positives === 0) return 0;
@@ -161,8 +163,11 @@ export function topicMatchOf(profile: TopicProfile, catalog: VideoCatalog, vidx:
   const end = start + catalog.hashtagRun[2 * vidx + 1]!;
   let best = 0;
   for (let i = start; i < end; i++) {
-    const count = profile.counts.get(hashtagIds[hashtagPool[i]!]!);
-    if (count !== undefined && count > best) best = count;
+    const tag = hashtagIds[hashtagPool[i]!]!;
+    const count = profile.counts.get(tag);
+    if (count === undefined) continue;
+    const standing = count - (profile.rejected.get(tag) ?? 0);
+    if (standing > best) best = standing;
   }
   return best / profile.positives;
 }

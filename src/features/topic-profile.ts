@@ -1,7 +1,11 @@
 /**
- * A per-user summary of recent positive engagements: how many of them carry each hashtag and each sound. The
- * ranker's topic feature and the topic and onboarding sources read the same summary, recomputed only when the
- * user has engaged since.
+ * A per-user summary of recent engagement by hashtag and sound: how many of the user's recent positive engagements
+ * carry each, and how much of their recent rejections (skips, "not interested") does. The ranker's topic feature
+ * and the topic and onboarding sources read the same summary, recomputed only when the user has engaged since.
+ *
+ * What a source or feature reads is a key's *standing*: positives minus rejections. So a topic the user keeps
+ * skipping loses what earlier likes gave it and, below zero, counts against what the user said they liked at
+ * onboarding; one they like and rarely skip keeps its full count.
  */
 import { isPositiveEngagement } from './positive-engagement.js';
 import type { OnlineState } from './online-state.js';
@@ -13,6 +17,10 @@ export interface TopicProfile {
   counts: Map<string, number>;
   /** Sound → how many of the user's recent positive engagements use it. */
   soundCounts: Map<string, number>;
+  /** Hashtag → the summed weight of the user's recent rejections carrying it. */
+  rejected: Map<string, number>;
+  /** Sound → the summed weight of the user's recent rejections using it. */
+  soundRejected: Map<string, number>;
   positives: number;
 }
 
@@ -22,24 +30,44 @@ export function topicProfile(state: OnlineState, user: UserState): TopicProfile 
   let profile = profiles.get(user);
   if (profile && profile.version === user.recentVersion) return profile;
   // Recomputed after every engagement of the user (the ranker reads it for each event it learns): the maps are
-  // reused and the ring read in place, so the recomputation allocates nothing per engagement.
+  // reused and the rings read in place, so the recomputation allocates nothing per engagement.
   if (profile) {
     profile.counts.clear();
     profile.soundCounts.clear();
+    profile.rejected.clear();
+    profile.soundRejected.clear();
   } else {
-    profile = { version: 0, counts: new Map(), soundCounts: new Map(), positives: 0 };
+    profile = { version: 0, counts: new Map(), soundCounts: new Map(), rejected: new Map(), soundRejected: new Map(), positives: 0 };
     profiles.set(user, profile);
   }
-  const { counts, soundCounts } = profile;
+  const { counts, soundCounts, rejected, soundRejected } = profile;
   let positives = 0;
   for (let slot = 0; slot < user.recentLength; slot++) {
     if (!isPositiveEngagement(user.recentTypeAt(slot), user.recentWatchRatioAt(slot))) continue;
     positives++;
-    const video = state.catalog.videos[user.recentVidxAt(slot)]!;
-    for (const tag of video.hashtags) counts.set(tag, (counts.get(tag) ?? 0) + 1);
-    if (video.sound !== undefined) soundCounts.set(video.sound, (soundCounts.get(video.sound) ?? 0) + 1);
+    addVideo(state, user.recentVidxAt(slot), 1, counts, soundCounts);
+  }
+  const rejections = user.rejections;
+  for (let slot = 0; slot < rejections.size; slot++) {
+    addVideo(state, rejections.vidxAt(slot), rejections.weightAt(slot), rejected, soundRejected);
   }
   profile.version = user.recentVersion;
   profile.positives = positives;
   return profile;
+}
+
+function addVideo(state: OnlineState, vidx: number, weight: number, tags: Map<string, number>, sounds: Map<string, number>): void {
+  const video = state.catalog.videos[vidx]!;
+  for (const tag of video.hashtags) tags.set(tag, (tags.get(tag) ?? 0) + weight);
+  if (video.sound !== undefined) sounds.set(video.sound, (sounds.get(video.sound) ?? 0) + weight);
+}
+
+/** A hashtag's standing with the user: recent positives carrying it minus the weight of rejections carrying it. */
+export function hashtagStanding(profile: TopicProfile, tag: string): number {
+  return (profile.counts.get(tag) ?? 0) - (profile.rejected.get(tag) ?? 0);
+}
+
+/** A sound's standing with the user, as for hashtags. */
+export function soundStanding(profile: TopicProfile, sound: string): number {
+  return (profile.soundCounts.get(sound) ?? 0) - (profile.soundRejected.get(sound) ?? 0);
 }

@@ -3,9 +3,10 @@
  * follow, and their recent engagement. Rebuilt from the store at start.
  */
 import { EVENT_TYPES, type EventType, type User } from '../core/schemas.js';
+import { RecentRejections } from './recent-rejections.js';
 import { VidxSet } from './vidx-set.js';
 
-/** How many recent engagements per user are kept for sources that start from the user's history. */
+/** How many recent positive engagements per user are kept for sources that start from the user's history. */
 export const RECENT_EVENTS_PER_USER = 64;
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -31,16 +32,18 @@ export class UserState {
   /** The profile's blocked creators and sounds as sets, rebuilt whenever the profile is replaced. */
   blockedCreators: ReadonlySet<string> = EMPTY;
   blockedSounds: ReadonlySet<string> = EMPTY;
+  /** The latest skips and "not interested" marks, which count against their topics (topic-profile.ts). */
+  readonly rejections = new RecentRejections();
   private currentProfile!: User;
   /**
-   * Ring buffer of the latest engagements (plays, likes, shares, comments, skips), three numbers each: vidx × 16 +
-   * event type, time, watch ratio. One Float64Array per user instead of 64 objects: ~1.5 KB instead of ~5 KB, which
+   * Ring buffer of the latest positive engagements (finished plays, likes, shares, comments: the caller remembers
+   * only those, see online-state.ts), three numbers each: vidx × 16 + event type, time, watch ratio. One Float64Array per user instead of 64 objects: ~1.5 KB instead of ~5 KB, which
    * is ~350 MB per replica of the state at 100,000 users.
    */
   private recentRing: Float64Array | undefined;
   private recentCount = 0;
   private recentNext = 0;
-  /** Bumped by every new engagement, so summaries of `recent` know when to recompute. */
+  /** Bumped by every new engagement or rejection, so summaries of them know when to recompute. */
   recentVersion = 0;
   /**
    * The user's logged exposures (impressions and skips) and positive engagements: a log with positives but few
@@ -119,9 +122,15 @@ export class UserState {
     ring[slot * 3 + 2] = engagement.watchRatio;
   }
 
-  /** Forgets every kept engagement (the user reset their profile); summaries of `recent` recompute. */
+  /** Records a rejection of `vidx` weighing `weight` (negative-engagement.ts); nothing when it weighs nothing. */
+  reject(vidx: number, weight: number): void {
+    if (weight > 0 && this.rejections.add(vidx, weight)) this.recentVersion++;
+  }
+
+  /** Forgets every kept engagement and rejection (the user reset their profile); summaries recompute. */
   forgetRecent(): void {
     this.recentVersion++;
+    this.rejections.clear();
     this.recentRing = undefined;
     this.recentCount = 0;
     this.recentNext = 0;

@@ -27,7 +27,8 @@ function topEntries(counts: Map<string, number>): Array<{ name: string; engageme
   return [...counts]
     .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
     .slice(0, EXPORTED_TOP_INTERESTS)
-    .map(([name, engagements]) => ({ name, engagements }));
+    // Rejections are weighted (a skip by how little was watched): shown to a tenth.
+    .map(([name, engagements]) => ({ name, engagements: Math.round(engagements * 10) / 10 }));
 }
 
 export async function exportUser(service: ForyouService, id: string, actor: string, now = Date.now()) {
@@ -56,6 +57,11 @@ export async function exportUser(service: ForyouService, id: string, actor: stri
       positiveEngagements: interests?.positives ?? 0,
       hashtags: interests ? topEntries(interests.counts) : [],
       sounds: interests ? topEntries(interests.soundCounts) : [],
+      rejectedBasis:
+        'your recent skips (a quick one counts 1, one left near the end almost 0) and "not interested" marks (3 each), ' +
+        'which count against the hashtags and sounds they carry',
+      rejectedHashtags: interests ? topEntries(interests.rejected) : [],
+      rejectedSounds: interests ? topEntries(interests.soundRejected) : [],
     },
     model: {
       description:
@@ -69,6 +75,7 @@ export async function exportUser(service: ForyouService, id: string, actor: stri
       retrievalCreatorVector: retrieval ? retrieval.tables.creators.describe(id) : null,
       seenVideos: user?.seen.size ?? 0,
       recentEngagementsKept: user?.recentLength ?? 0,
+      recentRejectionsKept: user?.rejections.size ?? 0,
     },
   };
   await service.audit.append('user.exported', actor, { events: events.length }, await service.audit.pseudonym(id), now);

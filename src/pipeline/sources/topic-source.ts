@@ -14,7 +14,9 @@ export interface TopicKey {
   key: string;
   /** Recent positive engagements carrying the key. */
   count: number;
-  /** count × how rare the key is in the catalogue, so #fyp does not outweigh #cooking. */
+  /** `count` minus the weight of the recent rejections (skips, "not interested") carrying the key. */
+  standing: number;
+  /** standing × how rare the key is in the catalogue, so #fyp does not outweigh #cooking. */
   weight: number;
 }
 
@@ -27,14 +29,17 @@ export function userTopicKeys(request: FeedRequest): TopicKey[] {
   // The profile object is reused as the user engages: its version says whether the plan still holds.
   if (cached && cached.version === profile.version) return cached.keys;
   const { topics, catalog } = request.state;
-  const weigh = (kind: TopicKeyKind, key: string, count: number): TopicKey => {
+  const weigh = (kind: TopicKeyKind, key: string, count: number, rejected: number | undefined): TopicKey => {
     const videos = topics.list(kind, key)?.videos ?? 0;
-    return { kind, key, count, weight: count * Math.log(1 + catalog.size / (1 + videos)) };
+    const standing = count - (rejected ?? 0);
+    return { kind, key, count, standing, weight: standing * Math.log(1 + catalog.size / (1 + videos)) };
   };
+  // Keys the user skips about as often as they enjoy them are not theirs: only a positive standing proposes videos.
   const plan = [
-    ...[...profile.counts].map(([key, count]) => weigh('hashtag', key, count)),
-    ...[...profile.soundCounts].map(([key, count]) => weigh('sound', key, count)),
+    ...[...profile.counts].map(([key, count]) => weigh('hashtag', key, count, profile.rejected.get(key))),
+    ...[...profile.soundCounts].map(([key, count]) => weigh('sound', key, count, profile.soundRejected.get(key))),
   ]
+    .filter((key) => key.standing > 0)
     .sort((a, b) => b.weight - a.weight || a.key.localeCompare(b.key))
     .slice(0, TOPIC_KEYS);
   plans.set(profile, { version: profile.version, keys: plan });
