@@ -18,6 +18,7 @@ import { isPositiveEngagement } from './positive-engagement.js';
 import { latestBatchFactors } from './warm-start.js';
 import { RecencyIndex } from './recency-index.js';
 import { TopicIndex } from './topic-index.js';
+import { forgetTopicProfile } from './topic-profile.js';
 import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
 import { VideoCatalog } from './video-catalog.js';
@@ -249,6 +250,8 @@ export class OnlineState implements CatalogLookup {
    * user id, and keep what the user's events added. Returns how many of their videos were forgotten.
    */
   eraseUser(id: string): number {
+    const erased = this.users.get(id);
+    if (erased) forgetTopicProfile(erased);
     this.users.delete(id);
     for (const other of this.users.values()) {
       other.follows.delete(id);

@@ -93,7 +93,7 @@ export class RankerFeatures implements ItemIdSource {
   }
 
   private loadTopics(state: OnlineState, profile: TopicProfile): void {
-    if (profile === this.profile && profile.version === this.profileVersion) return;
+    if (profile === this.profile && profile.stamp === this.profileVersion) return;
     const catalog: VideoCatalog = state.catalog;
     // Clear the previous entries only: the array spans every hashtag.
     for (let i = 0; i < this.loadedCount; i++) this.topicCounts[this.loaded[i]!] = 0;
@@ -108,7 +108,7 @@ export class RankerFeatures implements ItemIdSource {
       this.loaded[this.loadedCount++] = number;
     }
     this.profile = profile;
-    this.profileVersion = profile.version;
+    this.profileVersion = profile.stamp;
     this.positives = profile.positives;
   }
 }

@@ -13,6 +13,11 @@ import type { UserState } from './user-state.js';
 
 export interface TopicProfile {
   version: number;
+  /**
+   * Unique to each computation (the cache reuses an evicted user's profile object for another user): what consumers
+   * that cache something per profile compare.
+   */
+  stamp: number;
   /** Hashtag → how many of the user's recent positive engagements carry it. */
   counts: Map<string, number>;
   /** Sound → how many of the user's recent positive engagements use it. */
@@ -24,20 +29,42 @@ export interface TopicProfile {
   positives: number;
 }
 
-const profiles = new WeakMap<UserState, TopicProfile>();
+/**
+ * Profiles of the users seen last, oldest first. Bounded: four maps per user for every user would be hundreds of MB
+ * per replica at 100,000 users, while a profile is recomputed from the user's rings in microseconds.
+ */
+const CACHED_PROFILES = 8192;
+const profiles = new Map<UserState, TopicProfile>();
+let stamps = 0;
+
+/** Drops a user's cached profile (erasure): nothing of them stays in memory. */
+export function forgetTopicProfile(user: UserState): void {
+  profiles.delete(user);
+}
 
 export function topicProfile(state: OnlineState, user: UserState): TopicProfile {
   let profile = profiles.get(user);
-  if (profile && profile.version === user.recentVersion) return profile;
+  if (profile) {
+    // Most recently used last.
+    profiles.delete(user);
+    profiles.set(user, profile);
+    if (profile.version === user.recentVersion) return profile;
+  }
   // Recomputed after every engagement of the user (the ranker reads it for each event it learns): the maps are
-  // reused and the rings read in place, so the recomputation allocates nothing per engagement.
+  // reused (an evicted profile's too) and the rings read in place, so the recomputation allocates nothing.
+  if (!profile && profiles.size >= CACHED_PROFILES) {
+    const [oldest, evicted] = profiles.entries().next().value as [UserState, TopicProfile];
+    profiles.delete(oldest);
+    profile = evicted;
+    profiles.set(user, profile);
+  }
   if (profile) {
     profile.counts.clear();
     profile.soundCounts.clear();
     profile.rejected.clear();
     profile.soundRejected.clear();
   } else {
-    profile = { version: 0, counts: new Map(), soundCounts: new Map(), rejected: new Map(), soundRejected: new Map(), positives: 0 };
+    profile = { version: 0, stamp: 0, counts: new Map(), soundCounts: new Map(), rejected: new Map(), soundRejected: new Map(), positives: 0 };
     profiles.set(user, profile);
   }
   const { counts, soundCounts, rejected, soundRejected } = profile;
@@ -52,6 +79,7 @@ export function topicProfile(state: OnlineState, user: UserState): TopicProfile 
     addVideo(state, rejections.vidxAt(slot), rejections.weightAt(slot), rejected, soundRejected);
   }
   profile.version = user.recentVersion;
+  profile.stamp = ++stamps;
   profile.positives = positives;
   return profile;
 }

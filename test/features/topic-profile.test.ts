@@ -133,3 +133,28 @@ describe('the topic profile', () => {
     expect(hashtagStanding(profile, 'skipped')).toBe(0);
   });
 });
+
+describe('the cache of topic profiles', () => {
+  it("is bounded, and a profile recomputed for another user never carries the first user's topics", async () => {
+    const { RankerFeatures } = await import('../../src/features/ranker-features.js');
+    const state = stateWithTopics();
+    const like = (user: string, video: number): AcceptedEvent => ({ id: `e${++n}`, user, video: `v${video}`, creator: null, type: 'like', ts: T0 + n, watchMs: null });
+    state.applyEvent(like('fan', 1));
+    const features = new RankerFeatures();
+    features.begin(state, state.users.get('fan')!);
+    expect(features.topicMatch(2)).toBe(1); // #liked
+    expect(features.topicMatch(160)).toBe(1); // #other and #fyp: the one like carries #fyp
+    // Thousands of other users, each liking one #other video: the fan's profile is evicted and its maps reused.
+    for (let u = 0; u < 9000; u++) {
+      state.applyEvent(like(`other-${u}`, 150 + (u % 50)));
+      topicProfile(state, state.users.get(`other-${u}`)!);
+    }
+    const last = state.users.get('other-8999')!;
+    features.begin(state, last);
+    expect(features.topicMatch(2)).toBe(1); // #fyp, never #liked's count
+    expect(hashtagStanding(topicProfile(state, last), 'liked')).toBe(0);
+    features.begin(state, state.users.get('fan')!);
+    expect(hashtagStanding(topicProfile(state, state.users.get('fan')!), 'liked')).toBe(1);
+    expect(hashtagStanding(topicProfile(state, state.users.get('fan')!), 'other')).toBe(0);
+  });
+});

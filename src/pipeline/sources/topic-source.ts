@@ -21,13 +21,14 @@ export interface TopicKey {
 }
 
 /** The user's strongest keys, strongest first; cached until the user engages again. */
-const plans = new WeakMap<TopicProfile, { version: number; keys: TopicKey[] }>();
+const plans = new WeakMap<TopicProfile, { stamp: number; keys: TopicKey[] }>();
 
 export function userTopicKeys(request: FeedRequest): TopicKey[] {
   const profile = topicProfile(request.state, request.user);
   const cached = plans.get(profile);
-  // The profile object is reused as the user engages: its version says whether the plan still holds.
-  if (cached && cached.version === profile.version) return cached.keys;
+  // The profile object is reused (as the user engages, and for another user once evicted): its stamp says whether
+  // the plan still holds.
+  if (cached && cached.stamp === profile.stamp) return cached.keys;
   const { topics, catalog } = request.state;
   const weigh = (kind: TopicKeyKind, key: string, count: number, rejected: number | undefined): TopicKey => {
     const videos = topics.list(kind, key)?.videos ?? 0;
@@ -42,7 +43,7 @@ export function userTopicKeys(request: FeedRequest): TopicKey[] {
     .filter((key) => key.standing > 0)
     .sort((a, b) => b.weight - a.weight || a.key.localeCompare(b.key))
     .slice(0, TOPIC_KEYS);
-  plans.set(profile, { version: profile.version, keys: plan });
+  plans.set(profile, { stamp: profile.stamp, keys: plan });
   return plan;
 }
 
