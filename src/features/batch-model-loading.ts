@@ -1,5 +1,4 @@
 /** Finds the batch model serving should use: the newest artifact any trainer saved, whatever its model's name. */
-import { decodeBatchArtifact } from '../models/batch-artifact.js';
 import { MODEL_NAMES } from '../models/registry.js';
 import { shareBytes } from '../models/snapshot.js';
 import type { Store } from '../store/store.js';
@@ -17,14 +16,11 @@ export async function latestBatchModel(store: Store): Promise<BatchModelRecord |
   const candidates = (await store.listModelSnapshots())
     .filter((s) => (MODEL_NAMES as readonly string[]).includes(s.name) && Array.isArray(s.meta.userIds))
     .sort((a, b) => b.createdAt - a.createdAt || b.version - a.version);
+  // Only artifacts carry user ids in their meta (bare models saved before them do not); the bytes are decoded once,
+  // by the state that serves them.
   for (const info of candidates) {
     const record = await store.modelSnapshot(info.name, info.version);
     if (!record) continue;
-    try {
-      if (!decodeBatchArtifact(record.bytes)) continue;
-    } catch {
-      continue;
-    }
     return {
       info: { name: record.name, version: record.version, seq: Number(record.meta.seq ?? 0), trainedAt: record.createdAt },
       // One copy for every replica: a feed worker given these bytes reads the same memory (snapshot.ts).

@@ -101,10 +101,7 @@ export class BatchModelState {
   picksFor(user: string): Int32Array | undefined {
     const added = this.additions.get(user);
     const perUser = this.artifact.picksPerUser;
-    if (!added) {
-      const row = this.userRow.get(user);
-      return row === undefined ? undefined : this.artifact.picks.subarray(row * perUser, (row + 1) * perUser);
-    }
+    if (!added) return this.fitPicks(user);
     const cached = this.folded.get(user);
     if (cached && cached.additions === added.items.length) return cached.picks;
     if (!this.scoreUser(user)) return undefined;
@@ -157,12 +154,21 @@ export class BatchModelState {
    * read the same cheap number.
    */
   fitPrior(user: string, vidx: number): number {
+    return this.priorAmong(this.fitPicks(user), vidx);
+  }
+
+  /** The user's picks at the fit (model items, -1 ends a short list), or undefined for a user it did not fit. */
+  fitPicks(user: string): Int32Array | undefined {
     const row = this.userRow.get(user);
-    if (row === undefined) return 0;
     const perUser = this.artifact.picksPerUser;
-    const picks = this.artifact.picks;
-    for (let r = 0; r < perUser; r++) {
-      const item = picks[row * perUser + r]!;
+    return row === undefined ? undefined : this.artifact.picks.subarray(row * perUser, (row + 1) * perUser);
+  }
+
+  /** `fitPrior` with the user's `fitPicks` already looked up (a request reads them once for all its candidates). */
+  priorAmong(picks: Int32Array | undefined, vidx: number): number {
+    if (picks === undefined) return 0;
+    for (let r = 0; r < picks.length; r++) {
+      const item = picks[r]!;
       if (item < 0) break;
       if (this.itemVidx[item] === vidx) return this.relativePrior(r);
     }

@@ -29,11 +29,14 @@ export class RankerFeatures implements ItemIdSource {
   private loadedCount = 0;
   private followed = new Int32Array(16);
   private followedCount = 0;
+  /** The user's picks of the batch model at its fit, looked up once per request. */
+  private fitPicks: Int32Array | undefined;
 
   /** Prepares for candidates of `user`; must be called again once the user or their state may have changed. */
   begin(state: OnlineState, user: UserState): void {
     this.state = state;
     this.user = user;
+    this.fitPicks = state.batch?.fitPicks(user.profile.id);
     this.loadTopics(state, topicProfile(state, user));
     const { catalog } = state;
     if (user.follows.size > this.followed.length) this.followed = new Int32Array(user.follows.size * 2);
@@ -54,7 +57,7 @@ export class RankerFeatures implements ItemIdSource {
     input.pendingIds = this;
     fillVideoFeatures(state, vidx, now, input);
     input.dense[D.topicMatch] = this.topicMatch(vidx);
-    input.dense[D.retrievalScore] = state.batch === undefined ? 0 : state.batch.fitPrior(this.user!.profile.id, vidx);
+    input.dense[D.retrievalScore] = state.batch === undefined ? 0 : state.batch.priorAmong(this.fitPicks, vidx);
     // Without follows the video's creator need not be read (a cache miss per candidate at a million videos).
     input.dense[D.followsCreator] = this.followedCount > 0 && this.follows(catalog.creatorIdx[vidx]!) ? 1 : 0;
   }

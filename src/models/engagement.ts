@@ -40,10 +40,8 @@ export class EngagementCollector {
     this.events++;
     if (event.video === null) return;
     const veto = this.rules.vetoes.has(event.type);
-    let weight = this.rules.weights[event.type] ?? 0;
-    if (event.type === 'play') {
-      if (!durationMs || event.watchMs === null || event.watchMs / durationMs < this.rules.minWatchRatio) weight = 0;
-    }
+    const watchRatio = durationMs && event.watchMs !== null ? event.watchMs / durationMs : Number.NaN;
+    const weight = engagementStrength(this.rules, event.type, watchRatio);
     if (!veto && weight <= 0) return;
     const key = this.key(event.user, event.video);
     if (veto) {
