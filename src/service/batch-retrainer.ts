@@ -45,6 +45,8 @@ export class BatchRetrainer {
   private readonly timer: NodeJS.Timeout;
   /** Set when the stored model is gone (an erasure deleted it): refit at the next check. */
   private forced = false;
+  /** Counts erasures: a fit that read the log before one must not be kept (it holds the erased user). */
+  private erasures = 0;
   /** The last fit's failure, for the operator (a fit of a store with no positive engagement is not one). */
   lastError: string | undefined;
 
@@ -90,6 +92,7 @@ export class BatchRetrainer {
   /** After an erasure deleted the stored models: refit without the user at the next check. */
   markStale(): void {
     this.forced = true;
+    this.erasures += 1;
   }
 
   async close(): Promise<void> {
@@ -99,8 +102,16 @@ export class BatchRetrainer {
 
   private async fit(): Promise<BatchTrainingResult | undefined> {
     const started = Date.now();
+    const erasures = this.erasures;
     try {
       const result = await this.fitOffThread();
+      if (this.erasures !== erasures) {
+        // A user was erased while this fit read their events: drop it, refit at the next check.
+        await this.host.store.deleteModelSnapshots(result.model);
+        this.forced = true;
+        this.log(`dropped ${result.model} v${result.version}: a user was erased while it was fitted`);
+        return undefined;
+      }
       await auditBatchModel(this.host.audit, result, 'foryou serve (retrainer)');
       const record = await latestBatchModel(this.host.store);
       if (record) this.host.state.useBatchModel(record);

@@ -110,7 +110,8 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name).filter((n) => !kept.has(n)));
   for (const name of batchNames) batchSnapshots += await store.deleteModelSnapshots(name);
   // The model in memory keeps serving (it no longer folds the user in); the next fit leaves the user out.
-  if (batchSnapshots > 0) service.retrainer?.markStale();
+  // Also when none was stored: a fit running now read the user's events, and must not be kept.
+  service.retrainer?.markStale();
   const report: ErasureReport = { ...erased, rankerSnapshots, batchSnapshots, mediaFiles };
   await service.audit.append('user.erased', actor, { ...report }, subject, now);
   return report;

@@ -115,4 +115,22 @@ describe('the batch model in serving', () => {
     expect(refit?.version).toBe(1); // the older versions were deleted with the user's rows in them
     expect(refit?.users).toBe(60 + 1); // the groups and the newcomer, not the erased user
   });
+
+  it('drops a fit that was reading the log when a user was erased, and refits without them', async () => {
+    await send(likeAndFinish('brief-user', 'c1'));
+    const retrainer = server.service.retrainer!;
+    const fitting = retrainer.trainNow();
+    // What an erasure tells the retrainer, while this fit reads the log holding the user (the fit runs on this
+    // thread here, so the HTTP erasure itself could only come after it).
+    retrainer.markStale();
+    expect(await fitting).toBeUndefined();
+    const response = await fetchWithKey(`${server.url}/v1/users/brief-user`, { method: 'DELETE' }, TEST_ADMIN_KEY);
+    expect(response.status).toBe(200);
+    const names = (await server.service.store.listModelSnapshots()).map((s) => s.name);
+    expect(names).not.toContain('item-knn');
+    expect(retrainer.due()).toBe(true);
+    const refit = await retrainer.checkNow();
+    expect(refit?.version).toBe(1);
+    expect(refit?.users).toBe(60 + 1);
+  });
 });
