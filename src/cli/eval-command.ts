@@ -13,11 +13,6 @@ import { readInteractionCsv } from '../eval/interaction-csv.js';
 const EVAL_MODELS = [...MODEL_NAMES, 'engine'] as const;
 type EvalModel = ModelName | 'engine';
 
-function modelOption(text: string): ModelName {
-  if (!isModelName(text)) throw new Error(`--model must be one of ${MODEL_NAMES.join(', ')}, got "${text}"`);
-  return text;
-}
-
 function evalModelOption(text: string): EvalModel {
   if (text === 'engine') return text;
   if (!isModelName(text)) throw new Error(`--model must be one of ${EVAL_MODELS.join(', ')}, got "${text}"`);
@@ -70,12 +65,12 @@ export function registerEval(program: Command): void {
     .description('evaluate every model on the data sets and write bench/results/eval.md')
     .option('--data <dir>', 'folder holding the data set folders', resolve('..', 'shared', 'data'))
     .option('--datasets <names>', 'comma-separated data set folders', 'ml-100k,lastfm')
-    .option('--models <names>', 'comma-separated models', MODEL_NAMES.join(','))
+    .option('--models <names>', 'comma-separated models', EVAL_MODELS.join(','))
     .option('--k <n>', 'cutoff', '10')
-    .option('--scale', 'also time `best` on a synthetic 30,000 × 41,000 × 1,000,000 data set')
+    .option('--scale', 'also time `best` and `engine` on a synthetic 30,000 × 41,000 × 1,000,000 data set')
     .option('--out <file>', 'where to write the report', resolve('bench', 'results', 'eval.md'))
     .action(async (options: Record<string, string | boolean | undefined>) => {
-      const models = String(options.models).split(',').map((name) => modelOption(name.trim()));
+      const models = String(options.models).split(',').map((name) => evalModelOption(name.trim()));
       const file = await writeEvalReport({
         dataDir: String(options.data),
         datasets: String(options.datasets).split(',').map((name) => name.trim()),
@@ -112,14 +107,14 @@ export function registerEval(program: Command): void {
     .option('--users <n>', 'users', '30000')
     .option('--items <n>', 'items', '41000')
     .option('--interactions <n>', 'interactions', '1000000')
-    .option('--model <name>', 'model', 'best')
+    .option('--model <name>', `one of ${EVAL_MODELS.join(', ')}`, 'best')
     .option('--json', 'print one JSON object on stdout')
     .action(async (options: Record<string, string | boolean | undefined>) => {
       const result = await runScaleCheck({
         users: positive('users', String(options.users)),
         items: positive('items', String(options.items)),
         interactions: positive('interactions', String(options.interactions)),
-        model: modelOption(String(options.model)),
+        model: evalModelOption(String(options.model)),
         log: (line) => console.error(line),
       });
       console.log(options.json ? JSON.stringify(result) : JSON.stringify(result, null, 2));

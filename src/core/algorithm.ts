@@ -136,7 +136,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
   },
   sourceBoosts: { following: 1, fresh: 0.3, coEngagement: 0.3, topic: 0.3, onboarding: 1.5, batch: 3 },
   onboardingPositives: 10,
-  maxPerHashtagPerPage: 2,
+  maxPerHashtagPerPage: 5,
   freshExposure: {
     firstPool: 20,
     growth: 4,
@@ -147,7 +147,7 @@ export const DEFAULT_ALGORITHM: AlgorithmConfig = {
     judgedShare: 0.5,
   },
   diversityWindow: 10,
-  explorationShare: 0.2,
+  explorationShare: 0.1,
   batchBoostWithExposures: 0.1,
   hideSoundAfterNotInterested: 2,
   preRankKeep: 140,

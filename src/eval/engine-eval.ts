@@ -37,6 +37,8 @@ export interface EngineEvalOptions {
   log?: (line: string) => void;
   /** Keep the store here instead of a temporary directory that is removed afterwards. */
   dir?: string;
+  /** Told as each stage begins: `import`, `fit`, `pages`. */
+  onStage?: (stage: 'import' | 'fit' | 'pages') => void;
 }
 
 export async function evaluateEngine(rows: InteractionRows, dataset: EvalDataset, k: number, options: EngineEvalOptions = {}): Promise<EvalResult> {
@@ -47,6 +49,7 @@ export async function evaluateEngine(rows: InteractionRows, dataset: EvalDataset
     const db = join(dir, 'engine.db');
     const fitStart = performance.now();
     const now = Date.now();
+    options.onStage?.('import');
     const files = writeImportFiles(rows, dir, now);
     const store = openStore(db);
     try {
@@ -54,6 +57,7 @@ export async function evaluateEngine(rows: InteractionRows, dataset: EvalDataset
       const rejected = results.reduce((sum, r) => sum + r.rejected, 0);
       if (rejected > 0) throw new Error(`engine: the import refused ${rejected} records`);
       log(`engine: imported ${results.map((r) => `${r.accepted} ${r.kind}`).join(', ')}`);
+      options.onStage?.('fit');
       const trained = await trainBatchModel(store, options.batchModel ?? 'best', { threads: options.threads, log });
       await auditBatchModel(new AuditLog(store), trained, 'foryou eval --model engine');
     } finally {
@@ -67,6 +71,7 @@ export async function evaluateEngine(rows: InteractionRows, dataset: EvalDataset
         keys: new ApiKeys(service.store, { staticKeys: { service: serviceKey } }),
         rateLimits: { service: 1_000_000_000 },
       });
+      options.onStage?.('pages');
       const evalStart = performance.now();
       const metrics = await scorePages(app, dataset, k, serviceKey);
       const evalSeconds = (performance.now() - evalStart) / 1000;

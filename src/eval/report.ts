@@ -6,14 +6,18 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism, cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ModelName } from '../models/registry.js';
+import { buildEvalDataset } from './dataset.js';
+import { evaluateEngine } from './engine-eval.js';
 import type { EvalResult } from './evaluate.js';
-import { loadEvalDataset, runEval } from './run-eval.js';
+import { readInteractionCsv } from './interaction-csv.js';
+import { runEval } from './run-eval.js';
 import { runScaleCheck, type ScaleCheckResult } from './scale-check.js';
 
 export interface ReportOptions {
   dataDir: string;
   datasets: string[];
-  models: ModelName[];
+  /** Batch models, and `engine`: the served feed (engine-eval.ts). */
+  models: Array<ModelName | 'engine'>;
   k: number;
   scale: boolean;
   out: string;
@@ -25,10 +29,14 @@ export async function writeEvalReport(options: ReportOptions): Promise<string> {
   const notes = new Map<string, string>();
   for (const name of options.datasets) {
     const dir = join(options.dataDir, name);
-    const dataset = loadEvalDataset({ train: join(dir, 'train.csv'), test: join(dir, 'test.csv') });
+    const rows = readInteractionCsv(join(dir, 'train.csv'));
+    const dataset = buildEvalDataset(rows, readInteractionCsv(join(dir, 'test.csv')));
     for (const model of options.models) {
       options.log(`eval-report: ${name} / ${model}`);
-      const result = await runEval(dataset, model, options.k, { log: (line) => notes.set(name, line) });
+      const result =
+        model === 'engine'
+          ? await evaluateEngine(rows, dataset, options.k)
+          : await runEval(dataset, model, options.k, { log: (line) => notes.set(name, line) });
       options.log(`eval-report: ${name} / ${model}: ndcg@${options.k} ${result.metrics.ndcg.toFixed(4)} (${result.trainSeconds.toFixed(1)} s)`);
       results.push({
         dataset: name,
@@ -39,9 +47,11 @@ export async function writeEvalReport(options: ReportOptions): Promise<string> {
       });
     }
   }
-  let scale: ScaleCheckResult | undefined;
+  const scale: ScaleCheckResult[] = [];
   if (options.scale) {
-    scale = await runScaleCheck({ users: 30_000, items: 41_000, interactions: 1_000_000, model: 'best', log: options.log });
+    for (const model of ['best', 'engine'] as const) {
+      scale.push(await runScaleCheck({ users: 30_000, items: 41_000, interactions: 1_000_000, model, log: options.log }));
+    }
   }
   const text = renderReport(results, options, scale, notes);
   mkdirSync(dirname(options.out), { recursive: true });
@@ -52,7 +62,7 @@ export async function writeEvalReport(options: ReportOptions): Promise<string> {
 function renderReport(
   results: Array<{ dataset: string; users: number; items: number; interactions: number; result: EvalResult }>,
   options: ReportOptions,
-  scale: ScaleCheckResult | undefined,
+  scale: ScaleCheckResult[],
   notes: Map<string, string>,
 ): string {
   const k = options.k;
@@ -96,17 +106,23 @@ function renderReport(
     'RecSys 2024, comparable split).',
     '',
   );
-  if (scale) {
-    lines.push('## Scale: `best` on a synthetic data set of the target size', '');
+  if (scale.length > 0) {
+    const first = scale[0]!;
+    lines.push('## Scale: a synthetic data set of the target size', '');
     lines.push(
-      `\`node bin/foryou.js eval-scale\`: ${scale.users} users × ${scale.items} items, ${scale.trainInteractions} training interactions ` +
-        `(Zipf item popularity, log-normal user activity, topical tastes; a fifth more held out as test), ${scale.cores} cores.`,
+      `\`node bin/foryou.js eval-scale --model MODEL\`: ${first.users} users × ${first.items} items, ${first.trainInteractions} training interactions ` +
+        `(Zipf item popularity, log-normal user activity, topical tastes; a fifth more held out as test), ${first.cores} cores. ` +
+        '`engine` imports the training split as plays watched to the end (no ratings: no likes), fits the batch model as ' +
+        'the server does and asks each test user\'s first page over HTTP; "train s" is import and fit.',
       '',
       `| model | train s | eval s | peak RSS MB | nDCG@10 | precision@10 |`,
       '| --- | ---: | ---: | ---: | ---: | ---: |',
-      `| ${scale.model} | ${scale.trainSeconds.toFixed(1)} | ${scale.evalSeconds.toFixed(1)} | ${scale.peakRssMb} | ${scale.ndcg.toFixed(4)} | ${scale.precision.toFixed(4)} |`,
+      ...scale.map(
+        (row) =>
+          `| ${row.model} | ${row.trainSeconds.toFixed(1)} | ${row.evalSeconds.toFixed(1)} | ${row.peakRssMb} | ${row.ndcg.toFixed(4)} | ${row.precision.toFixed(4)} |`,
+      ),
       '',
-      `Seconds per stage: ${Object.entries(scale.stageSeconds).map(([stage, seconds]) => `${stage} ${seconds}`).join(', ')}.`,
+      ...scale.map((row) => `Seconds per stage of ${row.model}: ${Object.entries(row.stageSeconds).map(([stage, seconds]) => `${stage} ${seconds}`).join(', ')}.`),
       '',
     );
   }

@@ -6,7 +6,10 @@
 import { availableParallelism } from 'node:os';
 import { buildInteractions } from '../models/interactions.js';
 import { createModel, type ModelName } from '../models/registry.js';
-import { fitAndEvaluate } from './evaluate.js';
+import type { EvalDataset } from './dataset.js';
+import { evaluateEngine } from './engine-eval.js';
+import { fitAndEvaluate, type EvalResult } from './evaluate.js';
+import type { InteractionRows } from './interaction-csv.js';
 import { stageProgress } from './progress.js';
 import { holdoutSplit } from './split.js';
 import { syntheticInteractions } from './synthetic.js';
@@ -15,7 +18,8 @@ export interface ScaleCheckOptions {
   users: number;
   items: number;
   interactions: number;
-  model: ModelName;
+  /** A batch model, or `engine`: the served feed (engine-eval.ts) on the same split. */
+  model: ModelName | 'engine';
   log?: (line: string) => void;
 }
 
@@ -46,16 +50,20 @@ export async function runScaleCheck(options: ScaleCheckOptions): Promise<ScaleCh
   // A stage runs from its first progress report until the next stage's first report (or the end).
   const starts: Array<[string, number]> = [];
   const started = performance.now();
-  const result = await fitAndEvaluate(createModel(options.model), dataset, 10, {
-    onProgress: (stage, done, total) => {
-      if (!starts.some(([name]) => name === stage)) {
-        const now = performance.now();
-        starts.push([stage, now]);
-        log(`eval-scale: ${((now - started) / 1000).toFixed(1)} s: ${stage}`);
-      }
-      progress.update(stage, done, total);
-    },
-  });
+  const onProgress = (stage: string, done: number, total: number) => {
+    if (!starts.some(([name]) => name === stage)) {
+      const now = performance.now();
+      starts.push([stage, now]);
+      log(`eval-scale: ${((now - started) / 1000).toFixed(1)} s: ${stage}`);
+    }
+    progress.update(stage, done, total);
+  };
+  let result: EvalResult;
+  if (options.model === 'engine') {
+    result = await evaluateEngine(trainRows(dataset), dataset, 10, { log, onStage: (stage) => onProgress(stage, 0, 1) });
+  } else {
+    result = await fitAndEvaluate(createModel(options.model), dataset, 10, { onProgress });
+  }
   const ended = performance.now();
   progress.stop();
   const stageSeconds: Record<string, number> = {};
@@ -77,4 +85,18 @@ export async function runScaleCheck(options: ScaleCheckOptions): Promise<ScaleCh
     peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024),
     stageSeconds,
   };
+}
+
+/** The training split as the rows of a CSV (user-major, as the generator wrote them): what `foryou import` gets. */
+function trainRows(dataset: EvalDataset): InteractionRows {
+  const { train, userIds, itemIds } = dataset;
+  const users: string[] = [];
+  const items: string[] = [];
+  for (let u = 0; u < train.numUsers; u++) {
+    for (let p = train.userPtr[u]!; p < train.userPtr[u + 1]!; p++) {
+      users.push(userIds[u]!);
+      items.push(itemIds[train.userItems[p]!]!);
+    }
+  }
+  return { users, items };
 }

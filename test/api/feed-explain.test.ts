@@ -4,6 +4,7 @@
  * new uploads f0…f5 have no engagement yet.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
 import type { FeedExplanation } from '../../src/pipeline/feed-explanation.js';
 import { fetchWithKey, TEST_ADMIN_KEY, postJson, putJson, startServer, type RunningServer } from '../helpers/running-server.js';
 
@@ -38,6 +39,9 @@ async function put(path: string, body: unknown): Promise<void> {
 
 beforeAll(async () => {
   server = await startServer();
+  // Two exploration slots a page (the default has one): the 5th and the 10th.
+  const version = await postJson(`${server.url}/v1/algorithm/versions`, { changes: { explorationShare: 0.2 }, note: 'two slots' }, TEST_ADMIN_KEY);
+  expect(version.status).toBe(201);
   const now = Date.now();
   for (let i = 0; i < OLD; i++) {
     await put(`/v1/videos/o${i}`, {
@@ -132,7 +136,7 @@ describe('exploration slots and diversity rules', () => {
       expect(held.reRanker!.heldBack.map((h) => h.rule)).toEqual(['hashtag']);
       expect(held.verdict).toMatch(/hashtag rule, and the page ended short rather than break it/);      expect(page.items.map((item) => item.video.id.slice(0, 4))).toEqual(['same']);
     } finally {
-      await postJson(`${server.url}/v1/algorithm/versions`, { changes: { maxPerHashtagPerPage: 2 }, note: 'default' }, TEST_ADMIN_KEY);
+      await postJson(`${server.url}/v1/algorithm/versions`, { changes: { maxPerHashtagPerPage: DEFAULT_ALGORITHM.maxPerHashtagPerPage }, note: 'default' }, TEST_ADMIN_KEY);
     }
   });
 });

@@ -35,7 +35,7 @@ beforeAll(async () => {
   await putVideos(server.url, 3);
   await putJson(`${server.url}/v1/users/auditee`, { region: 'DE' });
   const published = await postJson(`${server.url}/v1/algorithm/versions`, {
-    changes: { maxPerHashtagPerPage: 3 },
+    changes: { maxPerHashtagPerPage: 6 },
     note: 'more room per hashtag',
     author: 'ops-team',
   }, TEST_ADMIN_KEY);
@@ -60,9 +60,9 @@ describe('the audit log', () => {
       ]);
       const [first, second] = entries;
       expect(first!.detail).toMatchObject({ version: 1, note: 'the published default', previousVersion: null });
-      expect((first!.detail.config as Record<string, unknown>).maxPerHashtagPerPage).toBe(2);
+      expect((first!.detail.config as Record<string, unknown>).maxPerHashtagPerPage).toBe(5);
       expect(second!.actor).toBe('ops-team');
-      expect(second!.detail.changes).toEqual([{ path: 'maxPerHashtagPerPage', before: 2, after: 3 }]);
+      expect(second!.detail.changes).toEqual([{ path: 'maxPerHashtagPerPage', before: 5, after: 6 }]);
       expect(entries[3]!.subject).toBe(entries[4]!.subject);
       expect(entries[4]!.detail).toMatchObject({ users: 1 });
       expect(JSON.stringify(entries)).not.toContain('auditee');
@@ -83,7 +83,7 @@ describe('the audit log', () => {
     const service = await ForyouService.open(path);
     try {
       await Promise.all([
-        service.changeAlgorithm({ changes: { maxPerHashtagPerPage: 4 }, note: 'a', author: 'x' }),
+        service.changeAlgorithm({ changes: { maxPerHashtagPerPage: 3 }, note: 'a', author: 'x' }),
         service.changeAlgorithm({ changes: { onboardingPositives: 5 }, note: 'b', author: 'y' }),
       ]);
       const audited = (await service.audit.page(0, 100)).map((e) => e.detail.version);
