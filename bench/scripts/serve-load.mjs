@@ -2,7 +2,7 @@
 // starts `foryou serve` on a copy of a bench store (main thread + 1 feed worker), warms up with 2,000 pages, then
 // runs REPS windows of N feed requests, 16 at a time, with the bench's load generator (runGets).
 //   npm run build && cp bench/.work/bench.db /tmp/copy.db && DB=/tmp/copy.db node bench/scripts/serve-load.mjs
-// REPS (3), N (8,000), USERS (100,000: the bench's u1…uN); DIST=path/ reads another build. The store must be a copy:
+// REPS (3), N (8,000), USERS (100,000: the bench's u1…uN); DIST=path/ reads another build; EXTRA='--flag …'. The store must be a copy:
 // the server writes what it serves into it.
 import { readdirSync, readFileSync } from 'node:fs';
 
@@ -12,7 +12,9 @@ const { runGets } = await import(dist + 'bench/http-load.js');
 if (!process.env.DB) throw new Error('DB=<a copy of a bench store> is required');
 
 const started = Date.now();
-const server = await spawnServe(['--db', process.env.DB, '--rate-limit', 'service=1000000000', '--feed-workers', '1']);
+// EXTRA: more serve flags, e.g. '--no-retrain' so that a refit does not share the measured cores (builds that have it).
+const extra = (process.env.EXTRA ?? '').split(' ').filter(Boolean);
+const server = await spawnServe(['--db', process.env.DB, '--rate-limit', 'service=1000000000', '--feed-workers', '1', ...extra]);
 console.error(`server up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
 const auth = { authorization: `Bearer ${server.serviceKey}` };
 const users = Number(process.env.USERS ?? 100_000);
