@@ -1,4 +1,5 @@
 /** Builds the HTTP server: JSON-only bodies, zod route schemas (validation, types and the OpenAPI document). */
+import fastifyHelmet from '@fastify/helmet';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
@@ -8,7 +9,9 @@ import type { ForyouService } from '../service/foryou-service.js';
 import { registerAccessControl, SECURITY_SCHEME } from './access.js';
 import { registerErrorHandler } from './errors.js';
 import { registerJsonBody } from './json-body.js';
+import { requestLogFields } from './request-log.js';
 import { DEFAULT_RATE_LIMITS, registerRateLimits, type RateLimits } from './rate-limits.js';
+import { registerRequestBudget } from './request-budget.js';
 import { registerAlgorithmRoutes } from './routes/algorithm-routes.js';
 import { registerAuditRoutes } from './routes/audit-routes.js';
 import { registerCatalogRoutes } from './routes/catalog-routes.js';
@@ -24,6 +27,9 @@ import { registerWebApp } from './routes/web-routes.js';
 
 /** Enough for a full batch of 10,000 events with long ids; larger bodies get a 413 before parsing. */
 export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
+
+/** From the first byte of a request to the last of its body. */
+export const REQUEST_TIMEOUT_MS = 120_000;
 
 export interface ServerOptions {
   logger?: boolean;
@@ -42,8 +48,11 @@ export interface ServerOptions {
 export async function buildServer(service: ForyouService, options: ServerOptions = {}): Promise<FastifyInstance> {
   // Ids are up to 128 characters, percent-encoded up to 3 bytes each: the path parameter must fit them.
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: options.logger ? { serializers: { req: requestLogFields } } : false,
     bodyLimit: BODY_LIMIT_BYTES,
+    // A body dripped a byte at a time held its connection and parser state for good; a whole request (an upload of
+    // the largest video included, on a slow phone line) gets two minutes.
+    requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { maxParamLength: 1024 },
     // A path that is not valid percent-encoding never reaches a route: answer it in the API's own error shape.
     frameworkErrors: (error, _request, reply) => {
@@ -57,6 +66,16 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   // Before every route, the docs included: a route registered earlier would escape the access check.
   registerAccessControl(app, options.keys ?? new ApiKeys(service.store));
   await registerRateLimits(app, { ...DEFAULT_RATE_LIMITS, ...options.rateLimits });
+  registerRequestBudget(app);
+  // nosniff, frame and referrer rules and the rest on every answer; the web app's pages add their CSP (web-routes.ts).
+  await app.register(fastifyHelmet, {
+    contentSecurityPolicy: false,
+    // Media files and thumbnails are embedded by operators' apps on other origins.
+    crossOriginResourcePolicy: { policy: 'cross-origin' },
+    // TLS is terminated in front of the server (or not at all, on a LAN): HSTS is the proxy's to send.
+    strictTransportSecurity: false,
+    xFrameOptions: { action: 'deny' },
+  });
   await app.register(fastifySwagger, {
     openapi: {
       info: {

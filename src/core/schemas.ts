@@ -3,11 +3,16 @@
  * OpenAPI document: nothing else in the project validates these shapes by hand.
  */
 import { z } from 'zod';
+import { ILL_FORMED_TEXT_MESSAGE, isWellFormedText } from './unicode-text.js';
 
 export const MAX_BATCH_EVENTS = 10_000;
 const DAY_MS = 86_400_000;
 
-export const IdSchema = z.string().min(1, 'must be 1–128 characters').max(128, 'must be 1–128 characters');
+export const IdSchema = z
+  .string()
+  .min(1, 'must be 1–128 characters')
+  .max(128, 'must be 1–128 characters')
+  .refine(isWellFormedText, ILL_FORMED_TEXT_MESSAGE);
 /** Milliseconds since the epoch; bounded so that a seconds-vs-milliseconds mix-up is caught. */
 export const EpochMsSchema = z
   .number()
@@ -136,7 +141,7 @@ export const CREATOR_EVENT_TYPES: ReadonlySet<EventType> = new Set(['follow', 'u
 
 export const EventSchema = z
   .strictObject({
-    id: IdSchema.describe('client-chosen; re-sending an event with the same id has no further effect'),
+    id: IdSchema.describe("client-chosen, per user: re-sending the user's event with the same id has no further effect"),
     user: IdSchema,
     video: IdSchema.optional(),
     creator: IdSchema.optional().describe('for follow/unfollow: the followed user (or give the video)'),

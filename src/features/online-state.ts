@@ -172,6 +172,10 @@ export class OnlineState implements CatalogLookup {
     return this.catalog.get(videoId)?.creator;
   }
 
+  isPendingVideo(videoId: string): boolean {
+    return this.catalog.get(videoId)?.status === 'pending';
+  }
+
   isKnownCreator(userId: string): boolean {
     return this.users.has(userId) || this.catalog.isCreator(userId);
   }
@@ -219,12 +223,15 @@ export class OnlineState implements CatalogLookup {
         (event.type === 'play' || event.type === 'skip') && event.watchMs !== null
           ? event.watchMs / this.catalog.durationMs[vidx]!
           : NaN;
-      this.learner?.observe(this, event, vidx, watchRatio);
-      this.videoVectors?.learned(vidx, event.seq, this.learner?.retrievalMoved === true);
-      this.engagement.apply(vidx, event.type, event.ts, watchRatio);
-      this.topics.touch(vidx);
-      this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
-      this.freshExposure.observe(vidx, event.type, watchRatio);
+      // What all users share moves once per (user, video, kind of event): repeats are the user's alone.
+      if (user.ledger.counts(vidx, event.type)) {
+        this.learner?.observe(this, event, vidx, watchRatio);
+        this.videoVectors?.learned(vidx, event.seq, this.learner?.retrievalMoved === true);
+        this.engagement.apply(vidx, event.type, event.ts, watchRatio);
+        this.topics.touch(vidx);
+        this.coEngagement.observe(user, vidx, event.type, watchRatio, event.ts);
+        this.freshExposure.observe(vidx, event.type, watchRatio);
+      }
       this.batch?.observe(event.user, event.video!, event.type, watchRatio, event.seq);
       if (SEEN_TYPES.has(event.type)) user.seen.add(vidx);
       // Positives and rejections are kept apart: in one ring, a run of skips pushed out what the user liked.

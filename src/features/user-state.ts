@@ -3,6 +3,7 @@
  * follow, and their recent engagement. Rebuilt from the store at start.
  */
 import { EVENT_TYPES, type EventType, type User } from '../core/schemas.js';
+import { EngagementLedger } from './engagement-ledger.js';
 import { RecentRejections } from './recent-rejections.js';
 import { VidxSet } from './vidx-set.js';
 
@@ -21,6 +22,8 @@ export interface RecentEngagement {
 export class UserState {
   /** Videos the user was served or interacted with: the seen filter never serves them again. */
   readonly seen = new VidxSet();
+  /** Which of the user's events move shared statistics: one of each kind per video (engagement-ledger.ts). */
+  readonly ledger = new EngagementLedger();
   readonly follows = new Set<string>();
   readonly notInterestedCreators = new Set<string>();
   /**

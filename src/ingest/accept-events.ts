@@ -10,6 +10,8 @@ export interface CatalogLookup {
   creatorOfVideo(videoId: string): string | undefined;
   /** Whether a user id may be followed (a known user or creator). */
   isKnownCreator(userId: string): boolean;
+  /** Whether a known video is pending (not yet published): no one but its creator can have seen it. */
+  isPendingVideo?(videoId: string): boolean;
 }
 
 export interface AcceptResult {
@@ -40,7 +42,10 @@ export function acceptEvent(event: Event, catalog: CatalogLookup, now: number): 
   let creator: string | null = event.creator ?? null;
   if (event.video !== undefined) {
     const videoCreator = catalog.creatorOfVideo(event.video);
-    if (videoCreator === undefined) return { field: 'video', message: `unknown video "${event.video}"` };
+    // A pending video is unknown to all but its creator: an answer that told it apart would reveal it.
+    if (videoCreator === undefined || (event.user !== videoCreator && catalog.isPendingVideo?.(event.video) === true)) {
+      return { field: 'video', message: `unknown video "${event.video}"` };
+    }
     if (creator !== null && creator !== videoCreator) {
       return { field: 'creator', message: `"${creator}" is not the creator of video "${event.video}"` };
     }

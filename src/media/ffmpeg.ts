@@ -1,14 +1,24 @@
 /**
- * Finding and running ffmpeg. Where it comes from, in order: `$FORYOU_FFMPEG` (when set, only that one: a wrong
- * setting is reported, not silently bypassed), the binary of the @ffmpeg-installer package, `ffmpeg` on the PATH.
- * A candidate counts only once it has answered `-version`.
+ * Finding and running ffmpeg and ffprobe. Where each comes from, in order: its environment variable (`$FORYOU_FFMPEG`,
+ * `$FORYOU_FFPROBE`; when set, only that one: a wrong setting is reported, not silently bypassed), the system's on
+ * the PATH (kept up to date by the operating system's security updates: what an operator should install), then the
+ * static build an npm package ships (@ffmpeg-installer's ffmpeg of 2018, @ffprobe-installer's ffprobe of 2023), so
+ * that a fresh `npm install` works. A candidate counts only once it has answered `-version`.
  */
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 
-export const FFMPEG_ENV = 'FORYOU_FFMPEG';
+export type MediaTool = 'ffmpeg' | 'ffprobe';
 
-/** No working ffmpeg: the message names every place looked at and why each failed. */
+const TOOLS: Record<MediaTool, { env: string; npmPackage: string }> = {
+  ffmpeg: { env: 'FORYOU_FFMPEG', npmPackage: '@ffmpeg-installer/ffmpeg' },
+  ffprobe: { env: 'FORYOU_FFPROBE', npmPackage: '@ffprobe-installer/ffprobe' },
+};
+
+export const FFMPEG_ENV = TOOLS.ffmpeg.env;
+export const FFPROBE_ENV = TOOLS.ffprobe.env;
+
+/** No working ffmpeg or ffprobe: the message names every place looked at and why each failed. */
 export class FfmpegMissingError extends Error {
   constructor(message: string) {
     super(message);
@@ -19,15 +29,15 @@ export class FfmpegMissingError extends Error {
 /** Candidates that answered `-version` (a process-wide fact; failures are retried, since a fix needs no restart). */
 const working = new Set<string>();
 
-function installerBinary(): string | undefined {
+function packagedBinary(npmPackage: string): string | undefined {
   try {
-    return (createRequire(import.meta.url)('@ffmpeg-installer/ffmpeg') as { path: string }).path;
+    return (createRequire(import.meta.url)(npmPackage) as { path: string }).path;
   } catch {
     return undefined; // not installed, or no build for this platform
   }
 }
 
-/** Undefined when `path` runs as ffmpeg; otherwise why not. */
+/** Undefined when `path` runs and answers `-version`; otherwise why not. */
 function answersVersion(path: string): Promise<string | undefined> {
   return new Promise((resolve) => {
     execFile(path, ['-hide_banner', '-version'], { timeout: 10_000 }, (error) => {
@@ -38,14 +48,15 @@ function answersVersion(path: string): Promise<string | undefined> {
   });
 }
 
-/** The ffmpeg to run; throws FfmpegMissingError naming what is missing. */
-export async function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const configured = env[FFMPEG_ENV];
+/** The binary of `tool` to run; throws FfmpegMissingError naming what is missing. */
+export async function locateTool(tool: MediaTool, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  const { env: variable, npmPackage } = TOOLS[tool];
+  const configured = env[variable];
   const candidates: Array<[label: string, path: string]> = configured
-    ? [[`$${FFMPEG_ENV}`, configured]]
+    ? [[`$${variable}`, configured]]
     : [
-        ['the @ffmpeg-installer/ffmpeg package', installerBinary() ?? ''],
-        ['the PATH', 'ffmpeg'],
+        ['the PATH', tool],
+        [`the ${npmPackage} package`, packagedBinary(npmPackage) ?? ''],
       ];
   const failures: string[] = [];
   for (const [label, path] of candidates) {
@@ -61,8 +72,18 @@ export async function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): Promis
     }
     failures.push(`${label} (${path}): ${failure}`);
   }
-  const hint = configured ? `fix or unset $${FFMPEG_ENV}` : `install ffmpeg or set $${FFMPEG_ENV} to its path`;
-  throw new FfmpegMissingError(`ffmpeg is not available (${failures.join('; ')}): ${hint}`);
+  const hint = configured ? `fix or unset $${variable}` : `install ${tool} or set $${variable} to its path`;
+  throw new FfmpegMissingError(`${tool} is not available (${failures.join('; ')}): ${hint}`);
+}
+
+/** The ffmpeg to run; throws FfmpegMissingError naming what is missing. */
+export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return locateTool('ffmpeg', env);
+}
+
+/** The ffprobe to run (uploads are probed by it); throws FfmpegMissingError naming what is missing. */
+export function locateFfprobe(env: NodeJS.ProcessEnv = process.env): Promise<string> {
+  return locateTool('ffprobe', env);
 }
 
 export interface FfmpegRun {
@@ -101,4 +122,37 @@ export async function runFfmpegOrThrow(ffmpeg: string, args: readonly string[], 
     const tail = run.stderr.trim().split('\n').slice(-3).join(' | ');
     throw new Error(`ffmpeg could not ${what} (exit ${run.code}): ${tail}`);
   }
+}
+
+export interface FfprobeRun extends FfmpegRun {
+  /** What ffprobe printed (its JSON or CSV report), the first 16 MiB. */
+  stdout: string;
+}
+
+const STDOUT_KEPT = 16 * 1024 * 1024;
+
+/** Runs ffprobe with `args` (never through a shell), killing it after `timeoutMs`. */
+export function runFfprobe(ffprobe: string, args: readonly string[], timeoutMs = 60_000): Promise<FfprobeRun> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(ffprobe, ['-hide_banner', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      if (stdout.length < STDOUT_KEPT) stdout += chunk;
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      stderr = (stderr + chunk).slice(-STDERR_KEPT);
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
 }

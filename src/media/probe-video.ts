@@ -1,19 +1,24 @@
 /**
- * What a file is, read from the description `ffmpeg -i FILE` prints on stderr (this project ships ffmpeg without
- * ffprobe). Only real videos pass: a container meant for video, a video stream that is not a still image, and a
- * known, positive duration. ffmpeg also "decodes" text files (as ANSI art), so the container is checked by name.
+ * What an uploaded file is, read by ffprobe as JSON (never from text meant for people, which the file's own metadata
+ * could imitate). The file is read as the container its first bytes say it is, with that demuxer forced and only the
+ * `file` protocol allowed (input-format.ts). Only real videos pass: MP4/QuickTime or WebM, a video stream that is not
+ * a still image, a positive duration, and every packet of the video stream readable to the end (a truncated file's
+ * header reads well; its missing frames do not).
  */
-import { runFfmpeg } from './ffmpeg.js';
+import { runFfprobe } from './ffmpeg.js';
+import { inputArgs, sniffContainer, type UploadContainer } from './input-format.js';
 
 export interface VideoProbe {
   durationMs: number;
-  /** ffmpeg's name of the container, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
+  /** ffprobe's name of the container, e.g. "mov,mp4,m4a,3gp,3g2,mj2". */
   container: string;
   /** The file extension the container is served with. */
   extension: 'mp4' | 'webm';
   videoCodec: string;
   width: number;
   height: number;
+  /** The demuxer the file was read with, for every later run of ffmpeg on it. */
+  input: UploadContainer;
 }
 
 /** A file that is not a video we can serve; the message says why, for the uploader. */
@@ -24,55 +29,75 @@ export class NotAVideoError extends Error {
   }
 }
 
-/** Containers accepted, by the first of ffmpeg's names for them: MP4/QuickTime, and WebM (what browsers record). */
-const CONTAINERS: ReadonlyMap<string, VideoProbe['extension']> = new Map([
-  ['mov', 'mp4'],
-  ['matroska', 'webm'],
-]);
+const EXTENSIONS: Record<UploadContainer, VideoProbe['extension']> = { mov: 'mp4', matroska: 'webm' };
 const STILL_IMAGE_CODECS = new Set(['png', 'mjpeg', 'gif', 'bmp', 'webp', 'tiff', 'ansi']);
 
+interface ProbeJson {
+  format?: { format_name?: string; duration?: string };
+  streams?: Array<{ codec_type?: string; codec_name?: string; width?: number; height?: number; disposition?: { attached_pic?: number } }>;
+}
+
 /**
- * Reads the first input's description; a string says why it is not an acceptable video. `durationMs` is undefined
- * when the container does not record it (WebM straight from a browser's MediaRecorder): then it must be measured.
+ * Reads ffprobe's `-show_format -show_streams -of json` report of a file read as `input`; a string says why it is not
+ * an acceptable video. `durationMs` is undefined when the container does not record it (WebM straight from a
+ * browser's MediaRecorder): then it is measured.
  */
-export function parseVideoProbe(stderr: string): (Omit<VideoProbe, 'durationMs'> & { durationMs: number | undefined }) | string {
-  const input = /^Input #0, ([^\s]+), from /m.exec(stderr);
-  if (!input) return 'not a media file ffmpeg can read';
-  const container = input[1]!;
-  const extension = CONTAINERS.get(container.split(',')[0]!);
-  if (extension === undefined) return `not an MP4 or WebM video (ffmpeg reads it as "${container}")`;
-  const duration = /Duration: (\d+:\d{2}:\d{2}(?:\.\d+)?)/.exec(stderr);
-  if (!duration && !/Duration: N\/A/.test(stderr)) return 'its duration is unknown';
-  const durationMs = duration ? clockMs(duration[1]!) : undefined;
-  if (durationMs !== undefined && !(durationMs > 0)) return 'it lasts no time';
-  const video = /Stream #0:\d+.*?: Video: ([\w-]+)[^\n]*?, (\d{2,5})x(\d{2,5})/.exec(stderr);
-  if (!video) return 'it has no video stream';
-  const videoCodec = video[1]!;
-  if (STILL_IMAGE_CODECS.has(videoCodec)) return `its video stream is a still image (${videoCodec})`;
-  return { durationMs, container, extension, videoCodec, width: Number(video[2]), height: Number(video[3]) };
+export function parseVideoProbe(json: string, input: UploadContainer): (Omit<VideoProbe, 'durationMs'> & { durationMs: number | undefined }) | string {
+  let report: ProbeJson;
+  try {
+    report = JSON.parse(json) as ProbeJson;
+  } catch {
+    return 'not a media file ffprobe can read';
+  }
+  const container = report.format?.format_name;
+  if (container === undefined) return 'not a media file ffprobe can read';
+  const seconds = report.format?.duration === undefined ? undefined : Number(report.format.duration);
+  if (seconds !== undefined && !(seconds > 0)) return 'it lasts no time';
+  const video = report.streams?.find((stream) => stream.codec_type === 'video' && stream.disposition?.attached_pic !== 1);
+  if (!video || video.codec_name === undefined) return 'it has no video stream';
+  if (STILL_IMAGE_CODECS.has(video.codec_name)) return `its video stream is a still image (${video.codec_name})`;
+  if (!(Number(video.width) > 0 && Number(video.height) > 0)) return 'its video has no picture size';
+  return {
+    durationMs: seconds === undefined ? undefined : Math.round(seconds * 1000),
+    container,
+    extension: EXTENSIONS[input],
+    videoCodec: video.codec_name,
+    width: Number(video.width),
+    height: Number(video.height),
+    input,
+  };
 }
 
-/** HH:MM:SS.frac as milliseconds. */
-function clockMs(clock: string): number {
-  const [hours, minutes, seconds] = clock.split(':').map(Number) as [number, number, number];
-  return Math.round((hours * 3600 + minutes * 60 + seconds) * 1000);
+/**
+ * Reads every packet of the first video stream (demuxing only: fast), with errors reported: a truncated or damaged
+ * file fails here though its header reads well. Returns the end time of the last packet, or why reading failed.
+ */
+async function readThrough(ffprobe: string, input: readonly string[]): Promise<{ lastMs: number | undefined } | { error: string }> {
+  const run = await runFfprobe(ffprobe, ['-v', 'error', ...input, '-select_streams', 'v:0', '-show_entries', 'packet=pts_time,duration_time', '-of', 'csv=p=0'], 60_000);
+  const error = run.stderr.trim().split('\n')[0];
+  if (run.code !== 0 || error) return { error: error || `ffprobe exited with ${run.code}` };
+  let lastMs: number | undefined;
+  for (const line of run.stdout.split('\n')) {
+    const [pts, duration] = line.split(',').map(Number);
+    if (pts === undefined || !Number.isFinite(pts)) continue;
+    const endMs = Math.round((pts + (Number.isFinite(duration) ? duration! : 0)) * 1000);
+    if (lastMs === undefined || endMs > lastMs) lastMs = endMs;
+  }
+  return { lastMs };
 }
 
-/** The time of the last video packet, read by copying the stream to nowhere (no decoding: fast). */
-async function measureDurationMs(ffmpeg: string, file: string): Promise<number | undefined> {
-  const run = await runFfmpeg(ffmpeg, ['-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-'], 60_000);
-  const times = [...run.stderr.matchAll(/time=(\d+:\d{2}:\d{2}(?:\.\d+)?)/g)];
-  const last = times.at(-1);
-  return run.code === 0 && last ? clockMs(last[1]!) : undefined;
-}
-
-/** Probes `file`; throws NotAVideoError when it is not an acceptable video. */
-export async function probeVideo(ffmpeg: string, file: string): Promise<VideoProbe> {
-  // Without an output ffmpeg describes the input and exits 1 ("At least one output file must be specified").
-  const run = await runFfmpeg(ffmpeg, ['-i', file], 30_000);
-  const probe = parseVideoProbe(run.stderr);
+/** Probes `file`; throws NotAVideoError when it is not an acceptable video, or does not read to its end. */
+export async function probeVideo(ffprobe: string, file: string): Promise<VideoProbe> {
+  const container = await sniffContainer(file);
+  if (container === undefined) throw new NotAVideoError('not an MP4 or WebM file (its first bytes are neither)');
+  const input = inputArgs(container, file);
+  const run = await runFfprobe(ffprobe, ['-v', 'error', ...input, '-show_format', '-show_streams', '-of', 'json'], 30_000);
+  if (run.code !== 0) throw new NotAVideoError(`not a playable ${container === 'mov' ? 'MP4' : 'WebM'} file: ${run.stderr.trim().split('\n')[0] ?? ''}`);
+  const probe = parseVideoProbe(run.stdout, container);
   if (typeof probe === 'string') throw new NotAVideoError(probe);
-  const durationMs = probe.durationMs ?? (await measureDurationMs(ffmpeg, file));
+  const read = await readThrough(ffprobe, input);
+  if ('error' in read) throw new NotAVideoError(`it does not play to the end: ${read.error}`);
+  const durationMs = probe.durationMs ?? read.lastMs;
   if (durationMs === undefined || !(durationMs > 0)) throw new NotAVideoError('its duration is unknown');
   return { ...probe, durationMs };
 }

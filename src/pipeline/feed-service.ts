@@ -7,7 +7,7 @@ import type { FeedMode, Video } from '../core/schemas.js';
 import type { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import type { Store } from '../store/store.js';
-import { decodeCursor, encodeCursor, type FeedCursor } from './cursor.js';
+import { decodeCursor, encodeCursor, newCursorKey, type CursorKey, type FeedCursor } from './cursor.js';
 import { FeedPipeline, NON_PERSONALIZED, PERSONALIZED, SOURCE_NAMES, type StagePlan } from './feed-pipeline.js';
 import { explainChronological, explainRanked, type FeedExplanation } from './feed-explanation.js';
 import { followingFeed } from './following-feed.js';
@@ -41,6 +41,8 @@ export class FeedService {
     private readonly store: Pick<Store, 'recordServed'>,
     /** The active algorithm config, read per request so that a new version applies at once. */
     private readonly algorithm: () => AlgorithmConfig,
+    /** Signs the cursors of pages (cursor.ts): the store's key, so cursors outlive a restart and every thread agrees. */
+    private readonly cursorKey: CursorKey = newCursorKey(),
   ) {}
 
   /** The mode a user gets when the request names none: their setting, and chronological following for minors. */
@@ -51,7 +53,7 @@ export class FeedService {
 
   async page(user: UserState, query: FeedQuery, now = Date.now()): Promise<FeedPage> {
     const mode = query.mode ?? this.defaultMode(user);
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode, user.profile.id, this.cursorKey);
     const request = this.request(user, mode, query.n, now, cursor);
     const { page, vidx } =
       mode === 'following'
@@ -71,7 +73,7 @@ export class FeedService {
   /** Why `vidx` is (or is not) on this user's page of this query: the same pipeline, nothing recorded. */
   explain(user: UserState, vidx: number, query: FeedQuery, now = Date.now()): FeedExplanation {
     const mode = query.mode ?? this.defaultMode(user);
-    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode);
+    const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode, user.profile.id, this.cursorKey);
     const request = this.request(user, mode, query.n, now, cursor);
     // "Why this video?" is mostly asked of a video on screen, already marked seen: explain it as it was chosen, as
     // if not yet shown, rather than answer that the seen filter removes it. Synchronous, so no request sees the gap.
@@ -112,7 +114,7 @@ export class FeedService {
       request.mode === 'nonpersonalized'
         ? { mode: request.mode, page: pageNumber, offset: offset + items.length }
         : { mode: request.mode, page: pageNumber, after: items[items.length - 1]?.video.id };
-    return { page: { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next) }, vidx };
+    return { page: { mode: request.mode, items, cursor: items.length === 0 ? null : encodeCursor(next, request.user.profile.id, this.cursorKey) }, vidx };
   }
 
   private chronological(request: FeedRequest, cursor: FeedCursor | undefined): BuiltPage {
@@ -132,7 +134,7 @@ export class FeedService {
       last === undefined
         ? null
         : { mode: 'following', page: (cursor?.page ?? 0) + 1, before: [catalog.createdAt[last]!, last] };
-    return { page: { mode: 'following', items, cursor: next && encodeCursor(next) }, vidx: chosen };
+    return { page: { mode: 'following', items, cursor: next && encodeCursor(next, request.user.profile.id, this.cursorKey) }, vidx: chosen };
   }
 }
 

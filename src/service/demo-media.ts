@@ -71,7 +71,7 @@ async function makeDemoClip(ffmpeg: string, media: MediaStore, clip: Clip, font:
     );
   }
   if (!existsSync(media.path('demo', clip.stem, 'jpg'))) {
-    await media.writeAtomically('demo', clip.stem, 'jpg', (temporary) => makeThumbnail(ffmpeg, video, temporary, 1000));
+    await media.writeAtomically('demo', clip.stem, 'jpg', (temporary) => makeThumbnail(ffmpeg, ['-i', video], temporary, 1000));
   }
 }
 

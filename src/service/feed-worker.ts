@@ -11,7 +11,7 @@ import type { ServedItem } from '../store/store.js';
 import { describeError, type FromWorker, type ToWorker, type WorkerData } from './feed-workers.js';
 
 const port = parentPort!;
-const { location, algorithm } = workerData as WorkerData;
+const { location, algorithm, cursorKey } = workerData as WorkerData;
 
 function send(message: FromWorker): void {
   port.postMessage(message);
@@ -41,6 +41,7 @@ try {
       },
     },
     () => config,
+    Buffer.from(cursorKey, 'hex'),
   );
 
   port.on('message', (message: ToWorker) => {

@@ -61,6 +61,8 @@ export type FromWorker =
 export interface WorkerData {
   location: string;
   algorithm: AlgorithmConfig;
+  /** The store's cursor key (feed-cursor-key.ts), as hex. */
+  cursorKey: string;
 }
 
 export interface FeedCallResult {
@@ -100,8 +102,8 @@ export class FeedWorkerPool {
   }
 
   /** Starts `count` workers, each rebuilding its replica from the store at `location`; resolves once all are ready. */
-  static async start(location: string, algorithm: AlgorithmConfig, count: number): Promise<FeedWorkerPool> {
-    const workerData: WorkerData = { location, algorithm };
+  static async start(location: string, algorithm: AlgorithmConfig, count: number, cursorKey: Buffer): Promise<FeedWorkerPool> {
+    const workerData: WorkerData = { location, algorithm, cursorKey: cursorKey.toString('hex') };
     const workers = Array.from({ length: count }, () => new Worker(workerScript(), { workerData }));
     try {
       await Promise.all(workers.map(untilReady));

@@ -17,6 +17,9 @@ import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type Al
 import { AuditLog } from './audit-log.js';
 import { TurnQueue } from './turn-queue.js';
 import { BatchRetrainer, type RetrainOptions } from './batch-retrainer.js';
+import { ErasureWatch } from './erasure-watch.js';
+import { feedCursorKey } from './feed-cursor-key.js';
+import type { CursorKey } from '../pipeline/cursor.js';
 
 /** SQLite page cache of the serving connection. */
 const SERVING_CACHE_MB = 64;
@@ -59,6 +62,8 @@ export class ForyouService {
   private lastSnapshotSeq: number;
   /** Refits the served batch model in the background, when the service was opened with `retrain`. */
   readonly retrainer: BatchRetrainer | undefined;
+  /** Uploads in progress hold a ticket, which an erasure of their creator marks (erasure-watch.ts). */
+  readonly erasures = new ErasureWatch();
 
   private constructor(
     readonly store: Store,
@@ -71,12 +76,13 @@ export class ForyouService {
     readonly media: MediaStore | undefined,
     location: string,
     options: ServiceOptions,
+    cursorKey: CursorKey,
   ) {
     this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.audit = new AuditLog(store);
     this.retrainer = options.retrain && new BatchRetrainer({ location, store, state, audit: this.audit }, options.retrain, options.log);
     this.ingest = new EventIngest(state, store);
-    this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config);
+    this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config, cursorKey);
     if (workers) state.onChange = (change) => workers.record(change);
     this.timers.push(
       setInterval(() => void this.snapshotRanker().catch(() => undefined), RANKER_SNAPSHOT_EVERY_MS).unref(),
@@ -124,13 +130,14 @@ export class ForyouService {
       const algorithm = await activeAlgorithm(store);
       await auditAlgorithmVersions(store, new AuditLog(store));
       const count = options.feedWorkers ?? 0;
+      const cursorKey = await feedCursorKey(store);
       // The workers rebuild their replicas while this thread rebuilds its own.
-      workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count) : undefined;
+      workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count, cursorKey) : undefined;
       workers?.catch(() => undefined);
       const state = await rebuildThroughScan(location, store, algorithm);
       const mediaDir = options.mediaDir === undefined ? defaultMediaDir(location) : options.mediaDir;
       const media = mediaDir === null || mediaDir === undefined ? undefined : new MediaStore(mediaDir);
-      return new ForyouService(store, state, algorithm, await workers, media, location, options);
+      return new ForyouService(store, state, algorithm, await workers, media, location, options, cursorKey);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);
       await store.close();

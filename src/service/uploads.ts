@@ -1,6 +1,6 @@
 /**
- * A creator's upload becomes a live video: ffmpeg reads its duration and checks it is a video, makes a thumbnail,
- * and the file is moved into the media store under a new video id (never a name from the request, and never the
+ * A creator's upload becomes a live video: ffprobe reads its duration and checks it is a video (probe-video.ts), ffmpeg
+ * makes a thumbnail, and the file is moved into the media store under a new video id (never a name from the request, and never the
  * user's id, so an erased user's id is in no file name). Stored like any video, it enters the fresh pool at once.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,10 +8,12 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { completeVideo, IdSchema, VideoSchema, type Video } from '../core/schemas.js';
 import { problemsFromIssues } from '../core/validation.js';
-import { FfmpegMissingError, locateFfmpeg } from '../media/ffmpeg.js';
+import { FfmpegMissingError, locateFfmpeg, locateFfprobe } from '../media/ffmpeg.js';
 import { discard, type MediaStore } from '../media/media-store.js';
+import { inputArgs } from '../media/input-format.js';
 import { NotAVideoError, probeVideo, type VideoProbe } from '../media/probe-video.js';
 import { makeThumbnail, thumbnailTimeMs } from '../media/thumbnail.js';
+import type { ErasureTicket } from './erasure-watch.js';
 import type { ForyouService } from './foryou-service.js';
 
 /** The text fields of an upload form. `hashtags`: separated by commas or spaces, '#' optional. */
@@ -39,10 +41,16 @@ export function mediaStoreOf(service: ForyouService): MediaStore {
   return service.media;
 }
 
-/** ffmpeg, or a 503 naming what is missing (a server-side problem: the upload itself may be fine). */
-export async function ffmpegForUploads(): Promise<string> {
+/** The programs an upload is processed with: ffprobe reads it, ffmpeg makes its thumbnail. */
+export interface MediaTools {
+  ffmpeg: string;
+  ffprobe: string;
+}
+
+/** ffmpeg and ffprobe, or a 503 naming what is missing (a server-side problem: the upload itself may be fine). */
+export async function mediaToolsForUploads(): Promise<MediaTools> {
   try {
-    return await locateFfmpeg();
+    return { ffmpeg: await locateFfmpeg(), ffprobe: await locateFfprobe() };
   } catch (error) {
     if (error instanceof FfmpegMissingError) throw fileProblem(`cannot process videos now: ${error.message}`, 503);
     throw error;
@@ -50,9 +58,9 @@ export async function ffmpegForUploads(): Promise<string> {
 }
 
 /** What the uploaded file is; a 400 naming `file` when it is not a video. */
-async function probeUpload(ffmpeg: string, file: string): Promise<VideoProbe> {
+async function probeUpload(ffprobe: string, file: string): Promise<VideoProbe> {
   try {
-    return await probeVideo(ffmpeg, file);
+    return await probeVideo(ffprobe, file);
   } catch (error) {
     if (error instanceof NotAVideoError) throw fileProblem(`not a playable video: ${error.message}`);
     throw error;
@@ -66,22 +74,25 @@ function newUploadId(): string {
 
 /**
  * Publishes `file` (a temporary file of the media store, consumed: moved into place or deleted) as a live video of
- * `creator`. Fields are checked before ffmpeg runs; a file that is not a video is refused naming `file`.
+ * `creator`. Fields are checked before ffprobe runs; a file that is not a video is refused naming `file`.
  */
 export async function publishUpload(
   service: ForyouService,
   creator: string,
   file: string,
   fields: Record<string, string>,
-  ffmpeg: string,
+  tools: MediaTools,
   now = Date.now(),
+  heldTicket?: ErasureTicket,
 ): Promise<Video> {
+  // The route takes its ticket before the file streams in; a caller without one is watched from here.
+  const ticket = heldTicket ?? service.erasures.watch(creator);
   const media = mediaStoreOf(service);
   const id = newUploadId();
   try {
     const parsedFields = UploadFieldsSchema.safeParse(fields);
     if (!parsedFields.success) throw new InputError('invalid upload form', problemsFromIssues(parsedFields.error.issues));
-    const probe = await probeUpload(ffmpeg, file);
+    const probe = await probeUpload(tools.ffprobe, file);
     const { caption, hashtags, sound } = parsedFields.data;
     // The creator's region, when known, so the video counts as popular where its audience is.
     const region = service.state.users.get(creator)?.profile.region;
@@ -100,15 +111,20 @@ export async function publishUpload(
     });
     if (!parsed.success) throw new InputError('invalid upload form', problemsFromIssues(parsed.error.issues));
     await media.writeAtomically('uploads', id, 'jpg', (temporary) =>
-      makeThumbnail(ffmpeg, file, temporary, thumbnailTimeMs(probe.durationMs)),
+      makeThumbnail(tools.ffmpeg, inputArgs(probe.input, file), temporary, thumbnailTimeMs(probe.durationMs)),
     );
     await media.commit(file, 'uploads', id, probe.extension);
     const video = completeVideo(parsed.data, now);
+    // Checked in the same turn as the store write below (the store writes before its first await): an erasure that
+    // began earlier is seen here, one that begins later finds the video stored and erases it with the rest.
+    if (ticket.erased) throw new InputError('the creator was erased during the upload; nothing was published', [{ field: 'id', message: 'user erased' }], 410);
     await service.putVideo(video);
     return video;
   } catch (error) {
     await discard(file);
     await media.removeUpload(id);
     throw error;
+  } finally {
+    if (heldTicket === undefined) ticket.release();
   }
 }

@@ -110,6 +110,11 @@ export interface Store {
   scanEvents(batchSize?: number): AsyncIterable<StoredEvent[]>;
   scanServed(batchSize?: number): AsyncIterable<ServedItem[]>;
   eventsOfUser(user: string, limit: number): Promise<StoredEvent[]>;
+  /**
+   * The user's events oldest first (by time, then log position), `limit` at a time from just after `after` (the last
+   * event of the previous page; undefined: from the start): an export pages through millions without holding them.
+   */
+  eventsOfUserPage(user: string, after: { ts: number; seq: number } | undefined, limit: number): Promise<StoredEvent[]>;
   counts(): Promise<{ videos: number; users: number; events: number; served: number }>;
   getMeta(key: string): Promise<string | undefined>;
   /** Stores a new version of the named model snapshot and returns its version number (1, 2, …). */

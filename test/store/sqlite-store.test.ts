@@ -88,6 +88,50 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it("scopes event ids per user, also in a store made before they were (migration 8 keeps every event and its seq)", async () => {
+    const path = join(temp.dir, 'per-user-ids.db');
+    // A store of schema 7, as the previous release wrote it, with events of two users.
+    const old = new Database(path);
+    old.exec('CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)');
+    MIGRATIONS.slice(0, 7).forEach((migration, i) => {
+      old.exec(migration);
+      old.prepare('INSERT INTO schema_version (version, applied_at) VALUES (?, 0)').run(i + 1);
+    });
+    const insert = old.prepare('INSERT INTO events (seq, id, user, video, creator, type, ts, watch_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    insert.run(5, 'e1', 'alice', 'v1', 'alice', 'like', 1_700_000_000_000, null);
+    insert.run(9, 'e2', 'bob', 'v1', 'alice', 'play', 1_700_000_000_001, 5000);
+    old.close();
+    const store = new SqliteStore(path);
+    expect((await collect(store.scanEvents())).map((e) => [e.seq, e.id, e.user])).toEqual([[5, 'e1', 'alice'], [9, 'e2', 'bob']]);
+    // bob's own e1 is new (alice's does not shadow it); his e2 again is a duplicate.
+    const appended = await store.appendEvents([event('e1'), event('e2')], []);
+    expect(appended).toMatchObject({ added: 1, duplicates: 1 });
+    expect(appended.inserted[0]).toMatchObject({ id: 'e1', user: 'bob' });
+    expect(appended.inserted[0]!.seq).toBeGreaterThan(9);
+    const bulk = await store.appendEvents([event('e1', { user: 'carol' }), event('e1', { user: 'alice' })], [], { countOnly: true });
+    expect(bulk).toMatchObject({ added: 1, duplicates: 1 });
+    await store.close();
+  });
+
+  it('pages through a user\'s events oldest first without skipping ties in time', async () => {
+    const store = new SqliteStore(join(temp.dir, 'pages.db'));
+    await store.putVideos([video]);
+    const events = Array.from({ length: 25 }, (_, i) => event(`p${i}`, { ts: 1_700_000_000_000 + Math.floor(i / 4) }));
+    await store.appendEvents([...events].reverse(), [user]);
+    const read: string[] = [];
+    let after: { ts: number; seq: number } | undefined;
+    for (;;) {
+      const page = await store.eventsOfUserPage('bob', after, 7);
+      if (page.length === 0) break;
+      read.push(...page.map((e) => e.id));
+      after = { ts: page.at(-1)!.ts, seq: page.at(-1)!.seq };
+    }
+    const expected = (await store.eventsOfUser('bob', 100)).reverse().map((e) => e.id);
+    expect(read).toEqual(expected);
+    expect(read).toHaveLength(25);
+    await store.close();
+  });
+
   it('counts new and duplicate events exactly in count-only (bulk) appends of many rows', async () => {
     const store = new SqliteStore(join(temp.dir, 'count-only.db'));
     await store.putVideos([video]);

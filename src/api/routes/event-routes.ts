@@ -5,8 +5,10 @@ import { InputError, type FieldProblem } from '../../core/errors.js';
 import { EventBatchSchema, IdSchema, MAX_BATCH_EVENTS } from '../../core/schemas.js';
 import type { ForyouService } from '../../service/foryou-service.js';
 import { ACCESS } from '../access.js';
+import { UserEventBudget } from '../request-budget.js';
 
 export function registerEventRoutes(app: FastifyInstance, service: ForyouService): void {
+  const userEvents = new UserEventBudget();
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/events',
     {
@@ -15,7 +17,8 @@ export function registerEventRoutes(app: FastifyInstance, service: ForyouService
         summary: `Record up to ${MAX_BATCH_EVENTS} events atomically`,
         description:
           'All events are stored durably or none is: a 400 lists every bad event by index and field. ' +
-          'Re-sending an event id has no further effect (counted in `duplicates`).',
+          'Re-sending an event id of the same user has no further effect (counted in `duplicates`); ids are per user, so ' +
+          'one user\'s ids never touch another\'s.',
         body: EventBatchSchema,
       },
       config: { access: ACCESS.service },
@@ -42,6 +45,8 @@ export function registerEventRoutes(app: FastifyInstance, service: ForyouService
     },
     async (request) => {
       refuseOtherUsers(request.body, request.params.id);
+      // The operator's backend may relay any volume; a user's own key is a person's app.
+      if (request.principal?.role === 'user') userEvents.take(request.params.id, eventCount(request.body));
       return service.ingest.ingestBody(request.body);
     },
   );
@@ -61,4 +66,9 @@ function refuseOtherUsers(body: unknown, user: string): void {
   if (problems.length > 0) {
     throw new InputError(`${problems.length} of ${events.length} events are not this user's; nothing was stored`, problems, 403);
   }
+}
+
+function eventCount(body: unknown): number {
+  const events = (body as { events?: unknown } | null)?.events;
+  return Array.isArray(events) ? events.length : 0;
 }

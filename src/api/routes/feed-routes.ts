@@ -22,6 +22,8 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       config: { access: ACCESS.serviceOrSelf('user') },
     },
     async (request, reply) => {
+      // HEAD (added for every GET) asks what a GET would answer without its effects: serving a page records it.
+      if (request.method === 'HEAD') return reply.type('application/json; charset=utf-8').send();
       // A cursor comes from an earlier page, and a first page creates the user: with none, the cursor is not ours,
       // and refusing it before userForFeed keeps a refused request from creating the user.
       if (request.query.cursor !== undefined && !service.state.users.get(request.params.user)) {
@@ -55,7 +57,11 @@ export function registerFeedRoutes(app: FastifyInstance, service: ForyouService)
       // 404s name the path parameter; an explanation never creates the user as a feed request would.
       if (!user) throw new InputError(`unknown user "${userId}"`, [{ field: 'user', message: 'no such user' }], 404);
       const vidx = service.state.catalog.vidx(video);
-      if (vidx === undefined) {
+      // A pending video is unknown to a user's key other than its creator's, as everywhere.
+      const principal = request.principal;
+      const hidden =
+        vidx !== undefined && principal?.role === 'user' && service.state.isPendingVideo(video) && service.state.creatorOfVideo(video) !== principal.user;
+      if (vidx === undefined || hidden) {
         throw new InputError(`unknown video "${video}"`, [{ field: 'video', message: 'no such video' }], 404);
       }
       // On the thread that owns the user, like their feed: its replica holds their seen set and recent history.

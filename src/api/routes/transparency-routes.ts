@@ -6,7 +6,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { describeAlgorithm } from '../../core/algorithm.js';
 import type { ForyouService } from '../../service/foryou-service.js';
+import { VIEW_WINDOW } from '../../features/engagement-ledger.js';
 import { PUBLIC } from '../access.js';
+import { USER_CONCURRENT_REQUESTS, USER_EVENTS_PER_MINUTE } from '../request-budget.js';
 
 export const USER_CONTROLS = [
   {
@@ -59,6 +61,15 @@ function describeBatchModel(service: ForyouService): string {
   );
 }
 
+/** How far one user can move what everyone's feed is built from (features/engagement-ledger.ts, api/request-budget.ts). */
+export const ONE_USERS_INFLUENCE =
+  `One person's influence on what everyone sees is bounded. A like, share, comment, follow, report or "not ` +
+  `interested" is a state of that person and that video: the first counts in the video's statistics (trending, ` +
+  `co-engagement, topics, new-video trials, the shared model), repeats change nothing, and an unlike undoes a ` +
+  `counted like once. A replay counts once among the person's last ${VIEW_WINDOW} videos watched. So one person ` +
+  `adds at most one event of each kind to any video. A user's own key may send ${USER_EVENTS_PER_MINUTE} events a ` +
+  `minute and have ${USER_CONCURRENT_REQUESTS} requests in flight; every event still shapes that person's own feed.`;
+
 export function registerTransparencyRoutes(app: FastifyInstance, service: ForyouService): void {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/v1/transparency',
@@ -76,7 +87,7 @@ export function registerTransparencyRoutes(app: FastifyInstance, service: Foryou
           publishedAt: algorithm.createdAt,
           author: algorithm.author,
           note: algorithm.note,
-          description: [...describeAlgorithm(algorithm.config), describeBatchModel(service)],
+          description: [...describeAlgorithm(algorithm.config), describeBatchModel(service), ONE_USERS_INFLUENCE],
           signals: algorithm.config.valueWeights,
           sources: algorithm.config.sourceBudgets,
           sourceBoosts: algorithm.config.sourceBoosts,

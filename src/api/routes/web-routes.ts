@@ -12,6 +12,27 @@ import { PUBLIC } from '../access.js';
 /** The same from src/api/routes (tests) and dist/api/routes (the built server): the package's dist/web. */
 const WEB_ROOT = fileURLToPath(new URL('../../../dist/web/', import.meta.url));
 
+/**
+ * The page's Content-Security-Policy: its own scripts only (the config block is JSON, not script), no framing, and
+ * media and images from this server or an operator's CDN (a video's mediaUrl may be any http(s) URL).
+ */
+const WEB_APP_CSP = {
+  useDefaults: false,
+  directives: {
+    defaultSrc: ["'self'"],
+    scriptSrc: ["'self'"],
+    styleSrc: ["'self'", "'unsafe-inline'"],
+    imgSrc: ["'self'", 'data:', 'blob:', 'https:', 'http:'],
+    mediaSrc: ["'self'", 'blob:', 'https:', 'http:'],
+    connectSrc: ["'self'"],
+    fontSrc: ["'self'"],
+    objectSrc: ["'none'"],
+    baseUri: ["'self'"],
+    formAction: ["'self'"],
+    frameAncestors: ["'none'"],
+  },
+};
+
 /** The app's client-side routes (web/src/router.tsx): the server answers each with the page. */
 export const WEB_APP_PATHS = ['/', '/following', '/upload', '/settings', '/creator/:creator'] as const;
 
@@ -36,7 +57,7 @@ export function webAppPage(demoUser: string | undefined, demoKey: string | undef
 export async function registerWebApp(app: FastifyInstance, demoUser: string | undefined, demoKey?: string): Promise<void> {
   const page = webAppPage(demoUser, demoKey);
   for (const path of WEB_APP_PATHS) {
-    app.get(path, { schema: { hide: true }, config: { access: PUBLIC } }, async (_request, reply) => {
+    app.get(path, { schema: { hide: true }, config: { access: PUBLIC }, helmet: { contentSecurityPolicy: WEB_APP_CSP } }, async (_request, reply) => {
       // Never cached: it names the current assets (and, in demo mode, the current key).
       return reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(page);
     });

@@ -103,4 +103,24 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE videos ADD COLUMN thumbnail_url TEXT;
   ALTER TABLE users ADD COLUMN profile_reset_seq INTEGER;
   `,
+  // 8: an event id is the idempotency key of its user's events, not of everyone's: with one namespace, any user could
+  // send an event under another's next id and have the real one dropped as a duplicate. SQLite cannot change a
+  // constraint in place: the table is rebuilt, positions (seq) kept.
+  `
+  CREATE TABLE events_by_user_id (
+    seq INTEGER PRIMARY KEY,
+    id TEXT NOT NULL,
+    user TEXT NOT NULL,
+    video TEXT,
+    creator TEXT,
+    type TEXT NOT NULL,
+    ts INTEGER NOT NULL,
+    watch_ms INTEGER,
+    UNIQUE (user, id)
+  );
+  INSERT INTO events_by_user_id SELECT seq, id, user, video, creator, type, ts, watch_ms FROM events ORDER BY seq;
+  DROP TABLE events;
+  ALTER TABLE events_by_user_id RENAME TO events;
+  CREATE INDEX events_user_ts ON events(user, ts);
+  `,
 ];

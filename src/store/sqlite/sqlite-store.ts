@@ -192,6 +192,7 @@ export class SqliteStore implements Store {
   private pendingServed: ServedItem[] = [];
   private servedTimer: NodeJS.Timeout | undefined;
   private insertEventsMany: Database.Statement<unknown[]> | undefined;
+  private eventsOfUserPageStatement: Database.Statement<[string, number, number, number], EventRow> | undefined;
 
   /** `cacheMb`: the page cache; a connection that only scans (a feed worker's rebuild) needs little. */
   constructor(
@@ -235,7 +236,7 @@ export class SqliteStore implements Store {
       getUser: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
       insertEvent: this.db.prepare(
         `INSERT INTO events (id, user, video, creator, type, ts, watch_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
-         ON CONFLICT(id) DO NOTHING`,
+         ON CONFLICT(user, id) DO NOTHING`,
       ),
       insertServed: this.db.prepare('INSERT INTO served (user, video, ts) VALUES (?, ?, ?)'),
       eventsOfUser: this.db
@@ -344,7 +345,7 @@ export class SqliteStore implements Store {
     this.insertEventsMany ??= this.db.prepare(
       `INSERT INTO events (id, user, video, creator, type, ts, watch_ms) VALUES ${Array(EVENT_ROWS_PER_STATEMENT)
         .fill('(?, ?, ?, ?, ?, ?, ?)')
-        .join(', ')} ON CONFLICT(id) DO NOTHING`,
+        .join(', ')} ON CONFLICT(user, id) DO NOTHING`,
     );
     const params: unknown[] = new Array(EVENT_ROWS_PER_STATEMENT * 7);
     let added = 0;
@@ -464,6 +465,17 @@ export class SqliteStore implements Store {
 
   async eventsOfUser(user: string, limit: number): Promise<StoredEvent[]> {
     return this.statements.eventsOfUser.all(user, limit).map(eventFromRow);
+  }
+
+  async eventsOfUserPage(user: string, after: { ts: number; seq: number } | undefined, limit: number): Promise<StoredEvent[]> {
+    // A row-value range on (user, ts) and the rowid the index carries: each page is one index seek, not a sort.
+    this.eventsOfUserPageStatement ??= this.db
+      .prepare<[string, number, number, number], EventRow>(
+        'SELECT seq, id, user, video, creator, type, ts, watch_ms FROM events WHERE user = ? AND (ts, seq) > (?, ?) ORDER BY ts, seq LIMIT ?',
+      )
+      .raw(true);
+    const from = after ?? { ts: Number.MIN_SAFE_INTEGER, seq: Number.MIN_SAFE_INTEGER };
+    return this.eventsOfUserPageStatement.all(user, from.ts, from.seq, limit).map(eventFromRow);
   }
 
   async counts(): Promise<{ videos: number; users: number; events: number; served: number }> {
