@@ -80,7 +80,9 @@ describe('adaptation through the pipeline', () => {
     const later = feed(user);
     expect(later.proposedBy('topic').length).toBeGreaterThanOrEqual(50);
     expect(onTopic(later.proposedBy('topic')) / later.proposedBy('topic').length).toBeGreaterThan(0.6);
-    expect(onTopic(later.page)).toBeGreaterThanOrEqual(Math.max(2, onTopic(right.page) - 1));
+    // The page may lose a little to the skips (two of ten since repeats of the same event no longer move shared
+    // statistics: the world's aggregates and model differ slightly), never the topic.
+    expect(onTopic(later.page)).toBeGreaterThanOrEqual(Math.max(2, onTopic(right.page) - 2));
   });
 
   it('a picked interest the user keeps skipping fades from the onboarding source and the page', () => {
