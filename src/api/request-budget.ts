@@ -98,43 +98,59 @@ class ByteLimit extends Transform {
   }
 }
 
-/** Per user, a bucket of USER_EVENTS_PER_MINUTE events refilling continuously; a batch takes from it whole or not at all. */
-export class UserEventBudget {
+/**
+ * Buckets of `perMinute` tokens by key, each refilling continuously. `take` takes n whole or nothing and says how
+ * long until n would fit.
+ */
+export class TokenBuckets {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
 
   constructor(
-    private readonly perMinute = USER_EVENTS_PER_MINUTE,
+    readonly perMinute: number,
     private readonly clock: () => number = Date.now,
   ) {}
 
-  /** Takes `events` from the user's bucket, or throws a 429 saying when the batch would fit. */
-  take(user: string, events: number): void {
-    const now = this.clock();
-    const bucket = this.buckets.get(user) ?? { tokens: this.perMinute, at: now };
-    const tokens = Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000);
-    if (events > this.perMinute) {
-      throw new InputError(
-        'event volume limit exceeded',
-        [{ field: 'events', message: `a user's key may send ${this.perMinute} events a minute; this batch holds ${events}` }],
-        429,
-      );
-    }
-    if (events > tokens) {
-      const waitS = Math.ceil(((events - tokens) * 60) / this.perMinute);
-      throw new InputError(
-        'event volume limit exceeded',
-        [{ field: 'events', message: `a user's key may send ${this.perMinute} events a minute; retry in ${waitS} s` }],
-        429,
-      );
-    }
-    this.buckets.set(user, { tokens: tokens - events, at: now });
-    // Full buckets hold nothing worth keeping: the map stays as large as the users active in the last minute.
+  /** Tokens the key's bucket holds now. */
+  available(key: string, now = this.clock()): number {
+    const bucket = this.buckets.get(key);
+    return bucket === undefined ? this.perMinute : Math.min(this.perMinute, bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000);
+  }
+
+  /** Seconds until `n` tokens fit in the key's bucket (0: now; Infinity: never, n is over a minute's worth). */
+  waitSeconds(key: string, n: number, now = this.clock()): number {
+    if (n > this.perMinute) return Infinity;
+    const tokens = this.available(key, now);
+    return n <= tokens ? 0 : Math.ceil(((n - tokens) * 60) / this.perMinute);
+  }
+
+  /** Takes `n` tokens (the caller checked they fit). */
+  take(key: string, n: number, now = this.clock()): void {
+    this.buckets.set(key, { tokens: this.available(key, now) - n, at: now });
+    // Full buckets hold nothing worth keeping: the map stays as large as the keys active in the last minute.
     if (this.buckets.size > 10_000) this.dropFull(now);
   }
 
   private dropFull(now: number): void {
-    for (const [user, bucket] of this.buckets) {
-      if (bucket.tokens + ((now - bucket.at) * this.perMinute) / 60_000 >= this.perMinute) this.buckets.delete(user);
+    for (const key of [...this.buckets.keys()]) if (this.available(key, now) >= this.perMinute) this.buckets.delete(key);
+  }
+}
+
+/** Per user, a bucket of USER_EVENTS_PER_MINUTE events refilling continuously; a batch takes from it whole or not at all. */
+export class UserEventBudget {
+  private readonly buckets: TokenBuckets;
+
+  constructor(perMinute = USER_EVENTS_PER_MINUTE, clock: () => number = Date.now) {
+    this.buckets = new TokenBuckets(perMinute, clock);
+  }
+
+  /** Takes `events` from the user's bucket, or throws a 429 saying when the batch would fit. */
+  take(user: string, events: number): void {
+    const perMinute = this.buckets.perMinute;
+    const wait = this.buckets.waitSeconds(user, events);
+    if (wait > 0) {
+      const when = wait === Infinity ? `this batch holds ${events}` : `retry in ${wait} s`;
+      throw new InputError('event volume limit exceeded', [{ field: 'events', message: `a user's key may send ${perMinute} events a minute; ${when}` }], 429);
     }
+    this.buckets.take(user, events);
   }
 }

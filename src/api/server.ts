@@ -24,6 +24,7 @@ import { DEFAULT_MAX_UPLOAD_BYTES, registerUploadRoutes } from './routes/upload-
 import { registerUserControlRoutes } from './routes/user-control-routes.js';
 import { registerUserDataRoutes } from './routes/user-data-routes.js';
 import { registerWebApp } from './routes/web-routes.js';
+import type { VideoSignalLimits } from './video-signal-budget.js';
 
 /** Enough for a full batch of 10,000 events with long ids; larger bodies get a 413 before parsing. */
 export const BODY_LIMIT_BYTES = 16 * 1024 * 1024;
@@ -43,6 +44,8 @@ export interface ServerOptions {
   rateLimits?: Partial<RateLimits>;
   /** The largest video file an upload may carry, in bytes (default 200 MiB). */
   maxUploadBytes?: number;
+  /** What all user keys together may send about one video a minute; kinds not given keep their default. */
+  videoSignalLimits?: Partial<VideoSignalLimits>;
 }
 
 export async function buildServer(service: ForyouService, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -94,7 +97,7 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
   registerHealthRoutes(app, service);
   registerCatalogRoutes(app, service);
-  registerEventRoutes(app, service);
+  registerEventRoutes(app, service, options.videoSignalLimits);
   registerFeedRoutes(app, service);
   registerAlgorithmRoutes(app, service);
   registerAuditRoutes(app, service);

@@ -4,6 +4,9 @@
  * the PATH (kept up to date by the operating system's security updates: what an operator should install), then the
  * static build an npm package ships (@ffmpeg-installer's ffmpeg of 2018, @ffprobe-installer's ffprobe of 2023), so
  * that a fresh `npm install` works. A candidate counts only once it has answered `-version`.
+ *
+ * The 2018 ffmpeg is unmaintained: it renders the demo's clips from ffmpeg's built-in sources, and never decodes a
+ * file someone uploaded (`locateMaintainedFfmpeg` skips it; uploads are then published without a thumbnail).
  */
 import { execFile, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
@@ -37,10 +40,10 @@ function packagedBinary(npmPackage: string): string | undefined {
   }
 }
 
-/** Undefined when `path` runs and answers `-version`; otherwise why not. */
-function answersVersion(path: string): Promise<string | undefined> {
+/** Undefined when `path` (looked up on `env`'s PATH when bare) runs and answers `-version`; otherwise why not. */
+function answersVersion(path: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
-    execFile(path, ['-hide_banner', '-version'], { timeout: 10_000 }, (error) => {
+    execFile(path, ['-hide_banner', '-version'], { timeout: 10_000, env }, (error) => {
       if (!error) resolve(undefined);
       else if ((error as NodeJS.ErrnoException).code === 'ENOENT') resolve('not found');
       else resolve(error.message.split('\n')[0]);
@@ -49,25 +52,24 @@ function answersVersion(path: string): Promise<string | undefined> {
 }
 
 /** The binary of `tool` to run; throws FfmpegMissingError naming what is missing. */
-export async function locateTool(tool: MediaTool, env: NodeJS.ProcessEnv = process.env): Promise<string> {
+export async function locateTool(tool: MediaTool, env: NodeJS.ProcessEnv = process.env, { packaged = true } = {}): Promise<string> {
   const { env: variable, npmPackage } = TOOLS[tool];
   const configured = env[variable];
   const candidates: Array<[label: string, path: string]> = configured
     ? [[`$${variable}`, configured]]
-    : [
-        ['the PATH', tool],
-        [`the ${npmPackage} package`, packagedBinary(npmPackage) ?? ''],
-      ];
+    : [['the PATH', tool], ...(packaged ? [[`the ${npmPackage} package`, packagedBinary(npmPackage) ?? ''] as [string, string]] : [])];
   const failures: string[] = [];
   for (const [label, path] of candidates) {
     if (path === '') {
       failures.push(`${label}: not installed for this platform`);
       continue;
     }
-    if (working.has(path)) return path;
-    const failure = await answersVersion(path);
+    // A bare name is found on the PATH of `env`: the same name is another program under another PATH.
+    const key = `${path}\0${env.PATH ?? ''}`;
+    if (working.has(key)) return path;
+    const failure = await answersVersion(path, env);
     if (failure === undefined) {
-      working.add(path);
+      working.add(key);
       return path;
     }
     failures.push(`${label} (${path}): ${failure}`);
@@ -79,6 +81,19 @@ export async function locateTool(tool: MediaTool, env: NodeJS.ProcessEnv = proce
 /** The ffmpeg to run; throws FfmpegMissingError naming what is missing. */
 export function locateFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<string> {
   return locateTool('ffmpeg', env);
+}
+
+/**
+ * An ffmpeg kept up to date — `$FORYOU_FFMPEG` or the system's on the PATH — to decode uploaded files with, or
+ * undefined when there is only the npm package's build of 2018.
+ */
+export async function locateMaintainedFfmpeg(env: NodeJS.ProcessEnv = process.env): Promise<string | undefined> {
+  try {
+    return await locateTool('ffmpeg', env, { packaged: false });
+  } catch (error) {
+    if (error instanceof FfmpegMissingError) return undefined;
+    throw error;
+  }
 }
 
 /** The ffprobe to run (uploads are probed by it); throws FfmpegMissingError naming what is missing. */

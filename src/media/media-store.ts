@@ -1,13 +1,14 @@
 /**
  * The media files this server serves under /media/: uploads and demo clips, in a directory beside the store's file
  * (`<dataDir>/media/`). Every file is written to a temporary name in the same directory and renamed into place, so
- * a reader never sees half a file and a crash leaves only temporaries (dotfiles, never served; swept at start).
+ * a reader never sees half a file and a crash leaves only temporaries (dotfiles, never served; swept at start) or
+ * the files of an upload never acknowledged (swept at start too, once the store can tell).
  * Paths are never built from request input: names are checked against a strict pattern before any file is touched.
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, rmSync } from 'node:fs';
-import { rename, rm } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { open, readdir, rename, rm } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
 
 /** The URL path the files are served under. */
 export const MEDIA_URL_PREFIX = '/media/';
@@ -51,11 +52,32 @@ export class MediaStore {
     return join(this.root, `${TEMP_PREFIX}${randomBytes(12).toString('hex')}`);
   }
 
-  /** Moves a finished temporary file into place, replacing any file of that name at once. */
+  /**
+   * Moves a finished temporary file into place, replacing any file of that name at once. Durable when it returns:
+   * the file's bytes and the directory's new entry are flushed, so an upload acknowledged survives a power cut too.
+   */
   async commit(temporary: string, folder: MediaFolder, stem: string, extension: MediaExtension): Promise<string> {
     const target = this.path(folder, stem, extension);
+    await flush(temporary);
     await rename(temporary, target);
+    await flush(dirname(target));
     return target;
+  }
+
+  /**
+   * Deletes upload files no video refers to: a crash between writing an upload's files and storing its video (the
+   * upload was never acknowledged) leaves them, and they would hold a person's video that no erasure can find.
+   * Run at start, before uploads are taken. Returns how many files went.
+   */
+  async sweepOrphanUploads(isVideo: (id: string) => Promise<boolean>): Promise<number> {
+    let removed = 0;
+    for (const name of await readdir(join(this.root, 'uploads'))) {
+      const stem = name.slice(0, name.lastIndexOf('.'));
+      if (name.lastIndexOf('.') > 0 && (await isVideo(stem))) continue;
+      await rm(join(this.root, 'uploads', name), { force: true });
+      removed++;
+    }
+    return removed;
   }
 
   /** Writes a file through a temporary: `write` fills the temporary path, then it is renamed into place. */
@@ -95,6 +117,16 @@ export class MediaStore {
     for (const name of readdirSync(this.root)) {
       if (name.startsWith(TEMP_PREFIX)) rmSync(join(this.root, name), { force: true });
     }
+  }
+}
+
+/** fsync of a file or directory. */
+async function flush(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
   }
 }
 

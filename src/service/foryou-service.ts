@@ -137,6 +137,7 @@ export class ForyouService {
       const state = await rebuildThroughScan(location, store, algorithm);
       const mediaDir = options.mediaDir === undefined ? defaultMediaDir(location) : options.mediaDir;
       const media = mediaDir === null || mediaDir === undefined ? undefined : new MediaStore(mediaDir);
+      await media?.sweepOrphanUploads(async (id) => (await store.getVideo(id)) !== undefined);
       return new ForyouService(store, state, algorithm, await workers, media, location, options, cursorKey);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);

@@ -1,6 +1,7 @@
 /**
- * A creator's upload becomes a live video: ffprobe reads its duration and checks it is a video (probe-video.ts), ffmpeg
- * makes a thumbnail, and the file is moved into the media store under a new video id (never a name from the request, and never the
+ * A creator's upload becomes a live video: ffprobe reads its duration and checks it is a video (probe-video.ts), a
+ * maintained ffmpeg (the system's) makes a thumbnail — without one the video has none and players show its first
+ * frame — and the file is moved into the media store under a new video id (never a name from the request, and never the
  * user's id, so an erased user's id is in no file name). Stored like any video, it enters the fresh pool at once.
  */
 import { randomBytes } from 'node:crypto';
@@ -8,7 +9,7 @@ import { z } from 'zod';
 import { InputError } from '../core/errors.js';
 import { completeVideo, IdSchema, VideoSchema, type Video } from '../core/schemas.js';
 import { problemsFromIssues } from '../core/validation.js';
-import { FfmpegMissingError, locateFfmpeg, locateFfprobe } from '../media/ffmpeg.js';
+import { FfmpegMissingError, locateFfprobe, locateMaintainedFfmpeg } from '../media/ffmpeg.js';
 import { discard, type MediaStore } from '../media/media-store.js';
 import { inputArgs } from '../media/input-format.js';
 import { NotAVideoError, probeVideo, type VideoProbe } from '../media/probe-video.js';
@@ -41,16 +42,16 @@ export function mediaStoreOf(service: ForyouService): MediaStore {
   return service.media;
 }
 
-/** The programs an upload is processed with: ffprobe reads it, ffmpeg makes its thumbnail. */
+/** The programs an upload is processed with: ffprobe reads it, a maintained ffmpeg (when there is one) makes its thumbnail. */
 export interface MediaTools {
-  ffmpeg: string;
+  ffmpeg: string | undefined;
   ffprobe: string;
 }
 
-/** ffmpeg and ffprobe, or a 503 naming what is missing (a server-side problem: the upload itself may be fine). */
+/** ffprobe and any maintained ffmpeg, or a 503 naming what is missing (a server-side problem: the upload may be fine). */
 export async function mediaToolsForUploads(): Promise<MediaTools> {
   try {
-    return { ffmpeg: await locateFfmpeg(), ffprobe: await locateFfprobe() };
+    return { ffmpeg: await locateMaintainedFfmpeg(), ffprobe: await locateFfprobe() };
   } catch (error) {
     if (error instanceof FfmpegMissingError) throw fileProblem(`cannot process videos now: ${error.message}`, 503);
     throw error;
@@ -107,12 +108,15 @@ export async function publishUpload(
       createdAt: now,
       status: 'live',
       mediaUrl: media.url('uploads', id, probe.extension),
-      thumbnailUrl: media.url('uploads', id, 'jpg'),
+      ...(tools.ffmpeg === undefined ? {} : { thumbnailUrl: media.url('uploads', id, 'jpg') }),
     });
     if (!parsed.success) throw new InputError('invalid upload form', problemsFromIssues(parsed.error.issues));
-    await media.writeAtomically('uploads', id, 'jpg', (temporary) =>
-      makeThumbnail(tools.ffmpeg, inputArgs(probe.input, file), temporary, thumbnailTimeMs(probe.durationMs)),
-    );
+    const ffmpeg = tools.ffmpeg;
+    if (ffmpeg !== undefined) {
+      await media.writeAtomically('uploads', id, 'jpg', (temporary) =>
+        makeThumbnail(ffmpeg, inputArgs(probe.input, file), temporary, thumbnailTimeMs(probe.durationMs)),
+      );
+    }
     await media.commit(file, 'uploads', id, probe.extension);
     const video = completeVideo(parsed.data, now);
     // Checked in the same turn as the store write below (the store writes before its first await): an erasure that

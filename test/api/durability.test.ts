@@ -1,6 +1,9 @@
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EngagementLedger } from '../../src/features/engagement-ledger.js';
+import { locateFfmpeg } from '../../src/media/ffmpeg.js';
+import { makeClip } from '../../src/media/synthetic-clip.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { fetchWithKey, postJson, putVideos, startServer } from '../helpers/running-server.js';
 import { spawnServer } from '../helpers/server-process.js';
@@ -140,4 +143,82 @@ describe('durability', () => {
     for (const id of stored) perBatch.set(id.split('-')[0]!, (perBatch.get(id.split('-')[0]!) ?? 0) + 1);
     for (const count of perBatch.values()) expect(count).toBe(500);
   });
+
+  it('keeps every acknowledged upload, and no file of one never acknowledged, when killed while uploads arrive', async () => {
+    const dataDir = join(temp.dir, 'uploads-killed');
+    mkdirSync(dataDir);
+    const dbPath = join(dataDir, 'foryou.db');
+    const clipPath = join(temp.dir, 'crash-clip.mp4');
+    await makeClip(await locateFfmpeg(), clipPath, { pattern: 'smptebars', seconds: 1 });
+    const clip = readFileSync(clipPath);
+    const server = await spawnServer(['--db', dbPath]);
+    await putVideos(server.url, 5);
+    // A random moment: after 2–6 of 16 concurrent uploads are acknowledged, the others being streamed in, probed,
+    // thumbnailed or published, while event batches arrive too.
+    const killAfter = 2 + Math.floor(Math.random() * 5);
+    const acknowledged: Array<{ id: string; thumbnailUrl?: string }> = [];
+    let killed = false;
+    const kill = () => {
+      if (!killed) {
+        killed = true;
+        server.child.kill('SIGKILL');
+      }
+    };
+    const uploads = Array.from({ length: 16 }, async (_, i) => {
+      const form = new FormData();
+      form.append('caption', `crash upload ${i}`);
+      form.append('file', new Blob([new Uint8Array(clip)], { type: 'video/mp4' }), 'clip.mp4');
+      try {
+        const response = await fetchWithKey(`${server.url}/v1/users/creator${i}/videos`, { method: 'POST', body: form });
+        if (response.status === 201) {
+          acknowledged.push(await response.json());
+          if (acknowledged.length >= killAfter) kill();
+        }
+      } catch {
+        // reset by the kill: not acknowledged, so not owed
+      }
+    });
+    const events = Array.from({ length: 8 }, async (_, b) => {
+      try {
+        await postJson(`${server.url}/v1/events`, batch(`k${b}`, 200, 5));
+      } catch {
+        // reset by the kill
+      }
+    });
+    await Promise.all([...uploads, ...events]);
+    kill();
+    await server.exited;
+    expect(acknowledged.length).toBeGreaterThanOrEqual(killAfter);
+
+    const second = await spawnServer(['--db', dbPath]);
+    try {
+      for (const upload of acknowledged) {
+        const video = await (await fetchWithKey(`${second.url}/v1/videos/${upload.id}`)).json();
+        expect(video).toMatchObject({ id: upload.id, status: 'live' });
+        const file = await fetch(`${second.url}/media/uploads/${upload.id}.mp4`);
+        expect(file.status).toBe(200);
+        expect(Buffer.from(await file.arrayBuffer()).equals(clip)).toBe(true);
+        if (upload.thumbnailUrl) expect((await fetch(`${second.url}${upload.thumbnailUrl}`)).status).toBe(200);
+      }
+      // On disk: no temporary, and every upload file belongs to a stored video (a crash before the video was stored
+      // leaves files that the restart deletes), whose video file is there.
+      const media = join(dataDir, 'media');
+      expect(readdirSync(media).filter((name) => name.startsWith('.'))).toEqual([]);
+      const stems = new Set(readdirSync(join(media, 'uploads')).map((name) => name.slice(0, name.lastIndexOf('.'))));
+      for (const stem of stems) {
+        const response = await fetchWithKey(`${second.url}/v1/videos/${stem}`);
+        expect(response.status).toBe(200);
+        expect(existsSync(join(media, 'uploads', `${stem}.mp4`))).toBe(true);
+      }
+      for (const upload of acknowledged) expect(stems.has(upload.id)).toBe(true);
+      // And the other way: every upload stored (acknowledged or not) has its file.
+      for (let i = 0; i < 16; i++) {
+        const { videos } = await (await fetchWithKey(`${second.url}/v1/creators/creator${i}/videos`)).json();
+        for (const video of videos as Array<{ id: string }>) expect(stems.has(video.id)).toBe(true);
+      }
+    } finally {
+      second.child.kill('SIGTERM');
+      await second.exited;
+    }
+  }, 120_000);
 });

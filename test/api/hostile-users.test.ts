@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../src/api/json-body.js';
 import { USER_BODY_LIMIT_BYTES, USER_CONCURRENT_REQUESTS, USER_EVENTS_PER_MINUTE } from '../../src/api/request-budget.js';
 import { USER_EXPORTS_PER_HOUR } from '../../src/api/routes/user-data-routes.js';
+import { VIDEO_STATE_SIGNALS_PER_MINUTE } from '../../src/api/video-signal-budget.js';
 import { ApiKeys } from '../../src/auth/api-keys.js';
 import { VIEW_WINDOW } from '../../src/features/engagement-ledger.js';
 import {
@@ -204,11 +205,37 @@ describe('engagement that cannot be faked', () => {
     expect(state.engagement.plays(vidx)).toBe(before + 1);
   });
 
+  it("bounds what many users' apps together send about one video: over its rate a batch is refused whole, naming the event", async () => {
+    // A server whose per-video rate is small enough to reach with a few keys (the default is VIDEO_STATE_SIGNALS_PER_MINUTE).
+    const small = await startServer(undefined, {}, { videoSignalLimits: { states: 5 } });
+    try {
+      await putVideos(small.url, 4);
+      const keys = new ApiKeys(small.service.store);
+      const farm = await Promise.all(Array.from({ length: 7 }, async (_, i) => ({ user: `bot${i}`, key: (await keys.create('user', `bot${i}`)).key })));
+      const like = (user: string, id: string, video: string) => ({ events: [event(user, id, 'like', video)] });
+      for (const { user, key } of farm.slice(0, 5)) {
+        expect((await postJson(`${small.url}/v1/users/${user}/events`, like(user, `${user}-l1`, 'v1'), key)).status).toBe(200);
+      }
+      const refused = await postJson(`${small.url}/v1/users/bot5/events`, { events: [event('bot5', 'bot5-p', 'play', 'v2'), event('bot5', 'bot5-l1', 'like', 'v1')] }, farm[5]!.key);
+      expect(refused.status).toBe(429);
+      const body = await refused.json();
+      expect(body.problems).toEqual([expect.objectContaining({ index: 1, field: 'video', message: expect.stringMatching(/5 likes, shares, comments and reports of one video a minute; retry in \d+ s/) })]);
+      expect(await small.service.store.eventsOfUser('bot5', 10)).toEqual([]); // nothing of the batch, not even its play
+      // Other videos are not held, and the operator's backend relays without this bound.
+      expect((await postJson(`${small.url}/v1/users/bot6/events`, like('bot6', 'bot6-l2', 'v2'), farm[6]!.key)).status).toBe(200);
+      expect((await postJson(`${small.url}/v1/users/bot6/events`, like('bot6', 'bot6-l1', 'v1'), TEST_SERVICE_KEY)).status).toBe(200);
+      expect(small.service.state.engagement.count(small.service.state.catalog.vidx('v1')!, 'likes')).toBe(6);
+    } finally {
+      await small.dispose();
+    }
+  });
+
   it('says so on the public transparency page', async () => {
     const page = await (await fetch(`${server.url}/v1/transparency`)).json();
     const text = page.algorithm.description.join(' ');
     expect(text).toMatch(/influence on what everyone sees is bounded/);
     expect(text).toContain(`${USER_EVENTS_PER_MINUTE} events`);
+    expect(text).toContain(`${VIDEO_STATE_SIGNALS_PER_MINUTE} likes, shares, comments and reports`);
   });
 
   it('keeps the same counts after a restart (the log replays through the same rule)', async () => {

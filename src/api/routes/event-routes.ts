@@ -6,9 +6,11 @@ import { EventBatchSchema, IdSchema, MAX_BATCH_EVENTS } from '../../core/schemas
 import type { ForyouService } from '../../service/foryou-service.js';
 import { ACCESS } from '../access.js';
 import { UserEventBudget } from '../request-budget.js';
+import { VideoSignalBudget, type VideoSignalLimits } from '../video-signal-budget.js';
 
-export function registerEventRoutes(app: FastifyInstance, service: ForyouService): void {
+export function registerEventRoutes(app: FastifyInstance, service: ForyouService, videoSignalLimits: Partial<VideoSignalLimits> = {}): void {
   const userEvents = new UserEventBudget();
+  const videoSignals = new VideoSignalBudget(videoSignalLimits);
   app.withTypeProvider<ZodTypeProvider>().post(
     '/v1/events',
     {
@@ -45,8 +47,12 @@ export function registerEventRoutes(app: FastifyInstance, service: ForyouService
     },
     async (request) => {
       refuseOtherUsers(request.body, request.params.id);
-      // The operator's backend may relay any volume; a user's own key is a person's app.
-      if (request.principal?.role === 'user') userEvents.take(request.params.id, eventCount(request.body));
+      // The operator's backend may relay any volume; a user's own key is a person's app, and all of them together
+      // send a bounded rate about any one video.
+      if (request.principal?.role === 'user') {
+        userEvents.take(request.params.id, eventCount(request.body));
+        videoSignals.take(request.body);
+      }
       return service.ingest.ingestBody(request.body);
     },
   );

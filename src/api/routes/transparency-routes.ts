@@ -9,6 +9,7 @@ import type { ForyouService } from '../../service/foryou-service.js';
 import { VIEW_WINDOW } from '../../features/engagement-ledger.js';
 import { PUBLIC } from '../access.js';
 import { USER_CONCURRENT_REQUESTS, USER_EVENTS_PER_MINUTE } from '../request-budget.js';
+import { VIDEO_STATE_SIGNALS_PER_MINUTE, VIDEO_VIEWS_PER_MINUTE } from '../video-signal-budget.js';
 
 export const USER_CONTROLS = [
   {
@@ -61,14 +62,20 @@ function describeBatchModel(service: ForyouService): string {
   );
 }
 
-/** How far one user can move what everyone's feed is built from (features/engagement-ledger.ts, api/request-budget.ts). */
+/**
+ * How far one user can move what everyone's feed is built from (features/engagement-ledger.ts, api/request-budget.ts),
+ * and many together (api/video-signal-budget.ts).
+ */
 export const ONE_USERS_INFLUENCE =
   `One person's influence on what everyone sees is bounded. A like, share, comment, follow, report or "not ` +
   `interested" is a state of that person and that video: the first counts in the video's statistics (trending, ` +
   `co-engagement, topics, new-video trials, the shared model), repeats change nothing, and an unlike undoes a ` +
   `counted like once. A replay counts once among the person's last ${VIEW_WINDOW} videos watched. So one person ` +
   `adds at most one event of each kind to any video. A user's own key may send ${USER_EVENTS_PER_MINUTE} events a ` +
-  `minute and have ${USER_CONCURRENT_REQUESTS} requests in flight; every event still shapes that person's own feed.`;
+  `minute and have ${USER_CONCURRENT_REQUESTS} requests in flight; every event still shapes that person's own feed. ` +
+  `Many accounts acting together are bounded per video: all users' apps together may send ` +
+  `${VIDEO_STATE_SIGNALS_PER_MINUTE} likes, shares, comments and reports and ${VIDEO_VIEWS_PER_MINUTE} views of one ` +
+  `video a minute to a server.`;
 
 export function registerTransparencyRoutes(app: FastifyInstance, service: ForyouService): void {
   app.withTypeProvider<ZodTypeProvider>().get(

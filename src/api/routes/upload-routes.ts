@@ -45,7 +45,7 @@ function multipartRefusal(error: unknown, maxUploadBytes: number): unknown {
   return error;
 }
 
-/** Uploads of one user's key processed at once: each runs ffmpeg, and sixty at once held everyone's feed. */
+/** Uploads of one user's key processed at once: each runs ffprobe and ffmpeg, and sixty at once held everyone's feed. */
 export const USER_UPLOADS_IN_FLIGHT = 2;
 /** Uploads of one user's key in 24 hours: a busy creator posts a few a day. */
 export const USER_UPLOADS_PER_DAY = 50;
@@ -66,10 +66,10 @@ export async function registerUploadRoutes(app: FastifyInstance, service: Foryou
           summary: 'Upload a video as the user (multipart/form-data: file, caption, hashtags, sound)',
           description:
             'The form holds `file` (an MP4 or WebM video), `caption`, `hashtags` (separated by commas or spaces, ' +
-            '\'#\' optional) and optionally `sound`. The server reads the duration and makes a thumbnail with ffmpeg, ' +
+            '\'#\' optional) and optionally `sound`. The server reads the duration with ffprobe and makes a thumbnail with the system\'s ffmpeg (none without one), ' +
             'stores the file, and publishes the video live at once (creator = the user): it enters the fresh pool. ' +
             `201 with the video (mediaUrl, thumbnailUrl); 400 naming \`file\` when it is not a video; 413 over ${maxUploadBytes} bytes; ` +
-            '503 when ffmpeg is not available.',
+            '503 when ffprobe is not available.',
           params: z.strictObject({ id: IdSchema }),
           consumes: ['multipart/form-data'],
         },
@@ -86,7 +86,7 @@ export async function registerUploadRoutes(app: FastifyInstance, service: Foryou
           }
           uploadsInFlight.set(creator, inFlight + 1);
         }
-        // Held from the start: an erasure of the creator while the file streams in or ffmpeg reads it refuses it.
+        // Held from the start: an erasure of the creator while the file streams in or is probed refuses it.
         const ticket = service.erasures.watch(creator);
         try {
           if (byUser) await refuseOverDailyQuota(creator);

@@ -60,7 +60,8 @@ export function VideoPlayer({ video, active, preload, muted, clock, onTap }: Vid
       muted={muted}
       loop
       playsInline
-      preload={active || preload ? 'auto' : 'none'}
+      // Without a thumbnail (an upload on a server with no maintained ffmpeg), the first frame stands in for one.
+      preload={active || preload ? 'auto' : video.thumbnailUrl ? 'none' : 'metadata'}
       onPlaying={() => active && clock.start()}
       onPause={() => clock.stop()}
       onWaiting={() => clock.stop()}
