@@ -31,7 +31,7 @@ function topEntries(counts: Map<string, number>): Array<{ name: string; engageme
 }
 
 /** Events read from the store per page of an export: it streams, never holding a large account whole. */
-const EXPORT_EVENTS_PER_PAGE = 2_000;
+const EXPORT_EVENTS_PER_PAGE = 500;
 
 /**
  * Everything held about the user, as JSON text streamed page by page: a 533k-event account was built whole in memory

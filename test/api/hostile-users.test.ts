@@ -6,7 +6,7 @@
 import { request as httpRequest, type ClientRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_JSON_DEPTH } from '../../src/api/json-body.js';
-import { USER_BODY_LIMIT_BYTES, USER_CONCURRENT_REQUESTS, USER_EVENTS_PER_MINUTE } from '../../src/api/request-budget.js';
+import { USER_BODY_BYTES_PER_MINUTE, USER_BODY_LIMIT_BYTES, USER_CONCURRENT_REQUESTS, USER_EVENTS_PER_MINUTE } from '../../src/api/request-budget.js';
 import { USER_EXPORTS_PER_HOUR } from '../../src/api/routes/user-data-routes.js';
 import { VIDEO_STATE_SIGNALS_PER_MINUTE } from '../../src/api/video-signal-budget.js';
 import { ApiKeys } from '../../src/auth/api-keys.js';
@@ -126,6 +126,19 @@ describe('request cost is bounded before parsing', () => {
     expect(await server.service.store.eventsOfUser('bob', 100_000)).toHaveLength(USER_EVENTS_PER_MINUTE - 100);
     const relayed = await postJson(`${server.url}/v1/users/bob/events`, { events: batch(20_000, 500) }, TEST_SERVICE_KEY);
     expect(relayed.status).toBe(200);
+  });
+
+  it(`refuses a user's key unread once its ${USER_BODY_BYTES_PER_MINUTE} bytes of JSON a minute are spent`, async () => {
+    const doraKey = (await new ApiKeys(server.service.store).create('user', 'dora')).key;
+    // Just under the body limit, and not even JSON: while the budget lasts each is read and refused by the parser.
+    const junk = `{"events":[${' '.repeat(900_000)}`;
+    const fits = Math.floor(USER_BODY_BYTES_PER_MINUTE / Buffer.byteLength(junk));
+    for (let i = 0; i < fits; i++) expect((await postRaw('/v1/users/dora/events', junk, doraKey)).status).toBe(400);
+    const spent = await postRaw('/v1/users/dora/events', junk, doraKey);
+    expect(spent.status).toBe(429);
+    expect((await spent.json()).problems[0]).toMatchObject({ field: 'body', message: expect.stringMatching(/bytes of JSON a minute; retry in \d+ s/) });
+    // Small requests of others go on.
+    expect((await fetchWithKey(`${server.url}/v1/feed/bob?n=2`, {}, bobKey)).status).toBe(200);
   });
 
   it('streams a large export whole, one at a time per user, and a few an hour from the user\'s key', async () => {
