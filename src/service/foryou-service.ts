@@ -3,6 +3,7 @@
  * starts and what tests and benchmarks embed.
  */
 import { dirname, join } from 'node:path';
+import { InputError } from '../core/errors.js';
 import { implicitUser, type User, type Video } from '../core/schemas.js';
 import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
@@ -17,7 +18,7 @@ import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type Al
 import { AuditLog } from './audit-log.js';
 import { TurnQueue } from './turn-queue.js';
 import { BatchRetrainer, type RetrainOptions } from './batch-retrainer.js';
-import { ErasureWatch } from './erasure-watch.js';
+import { ErasureWatch, type ErasureTicket } from './erasure-watch.js';
 import { feedCursorKey } from './feed-cursor-key.js';
 import type { CursorKey } from '../pipeline/cursor.js';
 
@@ -47,6 +48,13 @@ export interface ServiceOptions {
 /** The default media directory of a store: `media/` in the directory of its file; none for an in-memory store. */
 export function defaultMediaDir(location: string): string | undefined {
   return location === ':memory:' ? undefined : join(dirname(location), 'media');
+}
+
+/** A 410: the user was erased while a request on their behalf ran; it stored nothing. */
+export function refuseIfErased(ticket: ErasureTicket): void {
+  if (ticket.erased) {
+    throw new InputError('the user was erased while this request ran; nothing was stored', [{ field: 'user', message: 'erased' }], 410);
+  }
 }
 
 export class ForyouService {
@@ -156,19 +164,30 @@ export class ForyouService {
    * this one — stores and replicates what it served, and returns its result as JSON text.
    */
   async callFeed<M extends FeedMethod>(userId: string, method: M, args: FeedArgs<M>, now = Date.now()): Promise<string> {
-    const worker = this.workers?.ownerOf(userId);
-    if (worker === undefined) {
-      // Beside feed workers, this thread's pages take a turn each, so relaying the workers' requests goes on between.
-      if (this.workers) await this.ownPages.next();
-      const user = await this.userForFeed(userId, now);
-      const run = this.feed[method] as (...args: unknown[]) => unknown;
-      return JSON.stringify(await run.call(this.feed, user, ...args));
+    // A request racing an erasure of its user must not bring them back (an implicit user, served rows): after each
+    // wait, a marked ticket ends it with a 410 before anything is stored.
+    const ticket = this.erasures.watch(userId);
+    try {
+      const worker = this.workers?.ownerOf(userId);
+      if (worker === undefined) {
+        // Beside feed workers, this thread's pages take a turn each, so relaying the workers' requests goes on between.
+        if (this.workers) await this.ownPages.next();
+        refuseIfErased(ticket);
+        const user = await this.userForFeed(userId, now);
+        refuseIfErased(ticket);
+        // From here the page is made and its served items queued in one turn: an erasure starting later deletes them.
+        const run = this.feed[method] as (...args: unknown[]) => unknown;
+        return JSON.stringify(await run.call(this.feed, user, ...args));
+      }
+      // Created (and replicated) here before the call: the worker's replica then has the user.
+      await this.userForFeed(userId, now);
+      const { json, served } = await this.workers!.call(worker, userId, method, args);
+      refuseIfErased(ticket);
+      if (served.length > 0) await this.recordServed(served);
+      return json;
+    } finally {
+      ticket.release();
     }
-    // Created (and replicated) here before the call: the worker's replica then has the user.
-    await this.userForFeed(userId, now);
-    const { json, served } = await this.workers!.call(worker, userId, method, args);
-    if (served.length > 0) await this.recordServed(served);
-    return json;
   }
 
   /** Publishes a new algorithm version and makes it active. */

@@ -263,6 +263,64 @@ describe('engagement that cannot be faked', () => {
   });
 });
 
+describe('erasure is final', () => {
+  it("refuses a batch of the user's own events whose body was still streaming when the user was erased (410)", async () => {
+    const key = (await new ApiKeys(server.service.store).create('user', 'erin')).key;
+    expect((await postJson(`${server.url}/v1/users/erin/events`, { events: [event('erin', 'erin-0', 'play', 'v3')] }, key)).status).toBe(200);
+    const body = JSON.stringify({ events: [event('erin', 'erin-1', 'play', 'v1'), event('erin', 'erin-2', 'like', 'v2')] });
+    const url = new URL(`${server.url}/v1/users/erin/events`);
+    const request = httpRequest({
+      host: url.hostname,
+      port: url.port,
+      path: url.pathname,
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(body)) },
+    });
+    const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
+      request.on('response', (response) => {
+        let text = '';
+        response.on('data', (chunk) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, text }));
+      });
+      request.on('error', reject);
+    });
+    request.write(body.slice(0, 20));
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect((await fetchWithKey(`${server.url}/v1/users/erin`, { method: 'DELETE' }, TEST_SERVICE_KEY)).status).toBe(200);
+    request.end(body.slice(20));
+    const { status, text } = await answer;
+    expect(status).toBe(410);
+    expect(JSON.parse(text).problems[0]).toMatchObject({ field: 'user' });
+    expect(await server.service.store.eventsOfUser('erin', 10)).toEqual([]);
+    expect(await server.service.store.getUser('erin')).toBeUndefined();
+    expect(server.service.state.users.get('erin')).toBeUndefined();
+  });
+
+  it('leaves no user and no served row when feed requests race the erasure (feed worker)', async () => {
+    const racing = await startServer(undefined, { feedWorkers: 1 });
+    try {
+      await putVideos(racing.url, 30);
+      for (let round = 0; round < 5; round++) {
+        const user = `racer${round}`;
+        const key = (await new ApiKeys(racing.service.store).create('user', user)).key;
+        expect((await fetchWithKey(`${racing.url}/v1/feed/${user}?n=5`, {}, key)).status).toBe(200);
+        const feeds = Array.from({ length: 6 }, () => fetchWithKey(`${racing.url}/v1/feed/${user}?n=5`, {}, key).then((r) => r.status));
+        const erased = fetchWithKey(`${racing.url}/v1/users/${user}`, { method: 'DELETE' }, TEST_SERVICE_KEY).then((r) => r.status);
+        const statuses = await Promise.all([...feeds, erased]);
+        expect(statuses.at(-1)).toBe(200);
+        // Served before the erasure (200, then deleted with the rest), racing it (410), or after it (401: the key is gone).
+        for (const status of statuses.slice(0, -1)) expect([200, 401, 410]).toContain(status);
+        await new Promise((resolve) => setTimeout(resolve, 150)); // served rows are flushed every 50 ms
+        expect(await racing.service.store.servedOfUser(user)).toEqual([]);
+        expect(await racing.service.store.getUser(user)).toBeUndefined();
+        expect(racing.service.state.users.get(user)).toBeUndefined();
+      }
+    } finally {
+      await racing.dispose();
+    }
+  });
+});
+
 describe('ids', () => {
   it('refuses a lone surrogate anywhere in a body with 400 naming the field, and stores nothing', async () => {
     const events = `{"events":[{"id":"s1","user":"\\ud800","type":"impression","video":"v1"}]}`;

@@ -1,12 +1,16 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { InputError, type FieldProblem } from '../../core/errors.js';
 import { EventBatchSchema, IdSchema, MAX_BATCH_EVENTS } from '../../core/schemas.js';
-import type { ForyouService } from '../../service/foryou-service.js';
+import type { ErasureTicket } from '../../service/erasure-watch.js';
+import { refuseIfErased, type ForyouService } from '../../service/foryou-service.js';
 import { ACCESS } from '../access.js';
 import { UserEventBudget } from '../request-budget.js';
 import { VideoSignalBudget, type VideoSignalLimits } from '../video-signal-budget.js';
+
+/** The erasure ticket each request of a user's own events route holds. */
+const erasureTickets = new WeakMap<FastifyRequest, ErasureTicket>();
 
 export function registerEventRoutes(app: FastifyInstance, service: ForyouService, videoSignalLimits: Partial<VideoSignalLimits> = {}): void {
   const userEvents = new UserEventBudget();
@@ -44,8 +48,17 @@ export function registerEventRoutes(app: FastifyInstance, service: ForyouService
       },
       config: { access: ACCESS.serviceOrSelf('id') },
       validatorCompiler: () => (data) => ({ value: data }),
+      // Held from the first byte: an erasure of the user while the body streams in refuses the batch (410), rather
+      // than its events recreating the user the erasure just removed.
+      onRequest: async (request, reply) => {
+        const ticket = service.erasures.watch((request.params as { id: string }).id);
+        erasureTickets.set(request, ticket);
+        reply.raw.once('close', () => ticket.release());
+      },
     },
     async (request) => {
+      const ticket = erasureTickets.get(request);
+      if (ticket) refuseIfErased(ticket);
       refuseOtherUsers(request.body, request.params.id);
       // The operator's backend may relay any volume; a user's own key is a person's app, and all of them together
       // send a bounded rate about any one video.
