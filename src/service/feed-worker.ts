@@ -8,6 +8,7 @@ import { OnlineState } from '../features/online-state.js';
 import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { ServedItem } from '../store/store.js';
+import { compactHeap } from './compact-heap.js';
 import { describeError, type FromWorker, type ToWorker, type WorkerData } from './feed-workers.js';
 
 const port = parentPort!;
@@ -26,6 +27,7 @@ try {
   } finally {
     await store.close();
   }
+  compactHeap();
   let config = algorithm;
   /** Items served per user by calls still running; taken by the call when it answers. */
   const served = new Map<string, ServedItem[]>();

@@ -18,6 +18,7 @@ import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type Al
 import { AuditLog } from './audit-log.js';
 import { TurnQueue } from './turn-queue.js';
 import { BatchRetrainer, type RetrainOptions } from './batch-retrainer.js';
+import { compactHeap } from './compact-heap.js';
 import { ErasureWatch, type ErasureTicket } from './erasure-watch.js';
 import { feedCursorKey } from './feed-cursor-key.js';
 import type { CursorKey } from '../pipeline/cursor.js';
@@ -143,6 +144,7 @@ export class ForyouService {
       workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count, cursorKey) : undefined;
       workers?.catch(() => undefined);
       const state = await rebuildThroughScan(location, store, algorithm);
+      compactHeap();
       const mediaDir = options.mediaDir === undefined ? defaultMediaDir(location) : options.mediaDir;
       const media = mediaDir === null || mediaDir === undefined ? undefined : new MediaStore(mediaDir);
       await media?.sweepOrphanUploads(async (id) => (await store.getVideo(id)) !== undefined);
