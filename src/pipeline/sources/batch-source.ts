@@ -1,4 +1,3 @@
-import { topK } from '../../models/top-k.js';
 import type { CandidateSet } from '../candidates.js';
 import type { CandidateSource, FeedRequest } from '../stages.js';
 import { isServable } from './servable.js';
@@ -10,14 +9,11 @@ import { isServable } from './servable.js';
  * the first, falling with rank as held-out engagements did); the value scorer's `batch` boost scales it. Nothing
  * for a user the model cannot fold in (no history it knows).
  *
- * The picks computed at the fit (or at the user's last positive engagement) are read first; only a user who has
- * already been served most of them gets the whole model scored, to reach deeper.
+ * The picks computed at the fit (or at the user's last positive engagement) are read first; a user who has already
+ * been served most of them gets the model's deeper ranking (scored once per history, see deepPicksFor).
  */
 export class BatchSource implements CandidateSource {
   readonly name = 'batch-model';
-  private top = new Int32Array(0);
-  private values = new Float64Array(0);
-
   constructor(readonly bit: number) {}
 
   retrieve(request: FeedRequest, candidates: CandidateSet): void {
@@ -40,21 +36,15 @@ export class BatchSource implements CandidateSource {
       }
     }
     if (!exhausted || rank >= budget / 2 || picks[picks.length - 1]! < 0) return;
-    // Most picks already served: score the whole model, every servable item, from where the picks ran out.
-    if (!batch.scoreUser(user)) return;
-    const { scores } = batch;
+    // Most picks already served: reach deeper into the model's ranking (scored once per history, then kept).
+    const deep = batch.deepPicksFor(user);
+    if (!deep) return;
     const mine = 1 << this.bit;
-    for (let i = 0; i < scores.length; i++) {
-      const vidx = itemVidx[i]!;
-      const picked = candidates.has(vidx) && (candidates.sourceMask[candidates.slotFor(vidx)]! & mine) !== 0;
-      if (vidx < 0 || picked || !isServable(request, vidx)) scores[i] = Number.NaN;
+    for (let p = 0; p < deep.length && deep[p]! >= 0 && rank < budget; p++) {
+      const vidx = itemVidx[deep[p]!]!;
+      if (vidx < 0 || !isServable(request, vidx)) continue;
+      if (candidates.has(vidx) && (candidates.sourceMask[candidates.slotFor(vidx)]! & mine) !== 0) continue; // a pick
+      candidates.add(vidx, this.bit, batch.relativePrior(rank++));
     }
-    const wanted = budget - rank;
-    if (this.top.length < wanted) {
-      this.top = new Int32Array(wanted);
-      this.values = new Float64Array(wanted);
-    }
-    const count = topK(scores, wanted, undefined, this.top, this.values);
-    for (let r = 0; r < count; r++) candidates.add(itemVidx[this.top[r]!]!, this.bit, batch.relativePrior(rank++));
   }
 }
