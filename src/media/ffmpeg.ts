@@ -124,25 +124,9 @@ export interface FfmpegRun {
 const STDERR_KEPT = 64 * 1024;
 
 /** Runs ffmpeg with `args` (never through a shell), killing it after `timeoutMs`. */
-export function runFfmpeg(ffmpeg: string, args: readonly string[], timeoutMs = 60_000): Promise<FfmpegRun> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(ffmpeg, ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    yieldToServing(child.pid);
-    let stderr = '';
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
-      stderr = (stderr + chunk).slice(-STDERR_KEPT);
-    });
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stderr });
-    });
-  });
+export async function runFfmpeg(ffmpeg: string, args: readonly string[], timeoutMs = 60_000): Promise<FfmpegRun> {
+  const { code, stderr } = await runTool(ffmpeg, ['-hide_banner', '-nostdin', ...args], timeoutMs, false);
+  return { code, stderr };
 }
 
 /** Runs ffmpeg and fails with its last lines of stderr unless it exits 0. */
@@ -163,17 +147,22 @@ const STDOUT_KEPT = 16 * 1024 * 1024;
 
 /** Runs ffprobe with `args` (never through a shell), killing it after `timeoutMs`. */
 export function runFfprobe(ffprobe: string, args: readonly string[], timeoutMs = 60_000): Promise<FfprobeRun> {
+  return runTool(ffprobe, ['-hide_banner', ...args], timeoutMs, true);
+}
+
+/** Spawns a media tool at low priority, keeping the tail of its stderr (and, if asked, the head of its stdout). */
+function runTool(path: string, args: readonly string[], timeoutMs: number, readStdout: boolean): Promise<FfprobeRun> {
   return new Promise((resolve, reject) => {
-    const child = spawn(ffprobe, ['-hide_banner', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(path, args, { stdio: ['ignore', readStdout ? 'pipe' : 'ignore', 'pipe'] });
     yieldToServing(child.pid);
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (chunk: string) => {
+    child.stdout?.setEncoding('utf8');
+    child.stdout?.on('data', (chunk: string) => {
       if (stdout.length < STDOUT_KEPT) stdout += chunk;
     });
-    child.stderr.setEncoding('utf8');
-    child.stderr.on('data', (chunk: string) => {
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (chunk: string) => {
       stderr = (stderr + chunk).slice(-STDERR_KEPT);
     });
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);

@@ -24,6 +24,28 @@ function batch(prefix: string, size: number, videoCount: number) {
   };
 }
 
+/**
+ * The event ids stored in `dbPath`, and what v1's counters must read after a restart: its plays and likes that move
+ * shared statistics, by the same rule (one of each kind per user and video, features/engagement-ledger.ts), over the
+ * log as stored.
+ */
+async function storedLog(dbPath: string): Promise<{ stored: Set<string>; v1Counted: number }> {
+  const store = new SqliteStore(dbPath);
+  const stored = new Set<string>();
+  const ledgers = new Map<string, EngagementLedger>();
+  let v1Counted = 0;
+  for await (const events of store.scanEvents()) {
+    for (const e of events) {
+      stored.add(e.id);
+      const ledger = ledgers.get(e.user) ?? new EngagementLedger();
+      ledgers.set(e.user, ledger);
+      if (ledger.counts(Number(e.video!.slice(1)), e.type) && e.video === 'v1') v1Counted++;
+    }
+  }
+  await store.close();
+  return { stored, v1Counted };
+}
+
 describe('idempotency', () => {
   it('counts a re-sent event once, also after a restart', async () => {
     const dbPath = join(temp.dir, 'idempotent.db');
@@ -73,21 +95,7 @@ describe('durability', () => {
     await first.exited;
     expect(acknowledged.length).toBe(6000);
 
-    const store = new SqliteStore(dbPath);
-    const stored = new Set<string>();
-    // What v1's counters must read after the restart: its plays and likes that move shared statistics, by the same
-    // rule (one of each kind per user and video, features/engagement-ledger.ts), over the log as stored.
-    const ledgers = new Map<string, EngagementLedger>();
-    let v1Counted = 0;
-    for await (const events of store.scanEvents()) {
-      for (const e of events) {
-        stored.add(e.id);
-        const ledger = ledgers.get(e.user) ?? new EngagementLedger();
-        ledgers.set(e.user, ledger);
-        if (ledger.counts(Number(e.video!.slice(1)), e.type) && e.video === 'v1') v1Counted++;
-      }
-    }
-    await store.close();
+    const { stored, v1Counted } = await storedLog(dbPath);
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
 
     const second = await spawnServer(['--db', dbPath]);
@@ -121,21 +129,7 @@ describe('durability', () => {
     });
     await Promise.all(sends);
     await server.exited;
-    const store = new SqliteStore(dbPath);
-    const stored = new Set<string>();
-    // What v1's counters must read after the restart: its plays and likes that move shared statistics, by the same
-    // rule (one of each kind per user and video, features/engagement-ledger.ts), over the log as stored.
-    const ledgers = new Map<string, EngagementLedger>();
-    let v1Counted = 0;
-    for await (const events of store.scanEvents()) {
-      for (const e of events) {
-        stored.add(e.id);
-        const ledger = ledgers.get(e.user) ?? new EngagementLedger();
-        ledgers.set(e.user, ledger);
-        if (ledger.counts(Number(e.video!.slice(1)), e.type) && e.video === 'v1') v1Counted++;
-      }
-    }
-    await store.close();
+    const { stored } = await storedLog(dbPath);
     expect(acknowledged.length).toBeGreaterThanOrEqual(2500);
     expect(acknowledged.filter((id) => !stored.has(id))).toEqual([]);
     // Atomic batches: every batch is either wholly stored or not at all
