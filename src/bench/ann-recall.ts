@@ -78,7 +78,7 @@ export function measureAnnRecall(
     let sum = 0;
     let n = 0;
     for (const v of list) {
-      const value = oracle!(user, state.catalog.videos[v]!.id);
+      const value = oracle!(user, state.catalog.ids[v]!);
       if (value === undefined) continue;
       sum += value;
       n++;

@@ -35,7 +35,7 @@ export class OnlineLearner {
   /** The catalogue negatives are drawn from, and the draw, made once rather than per positive event. */
   private catalog: VideoCatalog | undefined;
   private readonly negative = (r: number): RetrievalItem | undefined =>
-    this.catalog && this.catalog.videos[Math.floor(r * this.catalog.size)];
+    this.catalog && this.catalog.item(Math.floor(r * this.catalog.size));
 
   constructor(options?: RankerOptions) {
     this.ranker = new MultiTaskRanker(options);
@@ -69,7 +69,7 @@ export class OnlineLearner {
     }
     if (positive) {
       this.catalog = state.catalog;
-      this.retrievalMoved = this.retrieval.learnPositive(event.user, state.catalog.videos[vidx]!, event.ts, this.negative);
+      this.retrievalMoved = this.retrieval.learnPositive(event.user, state.catalog.item(vidx), event.ts, this.negative);
     }
     const { labels, mask } = this.buffers;
     if (!labelEvent(event.type, watchRatio, labels, mask)) return;

@@ -169,11 +169,13 @@ export class OnlineState implements CatalogLookup {
   }
 
   creatorOfVideo(videoId: string): string | undefined {
-    return this.catalog.get(videoId)?.creator;
+    const vidx = this.catalog.vidx(videoId);
+    return vidx === undefined ? undefined : this.catalog.creatorOf(vidx);
   }
 
   isPendingVideo(videoId: string): boolean {
-    return this.catalog.get(videoId)?.status === 'pending';
+    const vidx = this.catalog.vidx(videoId);
+    return vidx !== undefined && this.catalog.statusOf(vidx) === 'pending';
   }
 
   isKnownCreator(userId: string): boolean {
@@ -237,7 +239,7 @@ export class OnlineState implements CatalogLookup {
       // Positives and rejections are kept apart: in one ring, a run of skips pushed out what the user liked.
       if (isPositiveEngagement(event.type, watchRatio)) user.remember({ vidx, type: event.type, ts: event.ts, watchRatio });
       else user.reject(vidx, rejectionWeight(event.type, watchRatio));
-      const sound = this.catalog.videos[vidx]!.sound;
+      const sound = this.catalog.soundOf(vidx);
       if (event.type === 'not_interested' && sound !== undefined) {
         user.notInterestedSounds.set(sound, (user.notInterestedSounds.get(sound) ?? 0) + 1);
       }

@@ -83,11 +83,11 @@ export class RankerFeatures implements ItemIdSource {
 
   /** The string ids of a video, read only when the ranker has no cached slot for one of them. */
   fillIds(vidx: number, input: RankerInput): void {
-    const video = this.state!.catalog.videos[vidx]!;
-    input.video = video.id;
-    input.creator = video.creator;
-    input.sound = video.sound;
-    input.hashtags = video.hashtags;
+    const catalog = this.state!.catalog;
+    input.video = catalog.ids[vidx]!;
+    input.creator = catalog.creatorOf(vidx);
+    input.sound = catalog.soundOf(vidx);
+    input.hashtags = catalog.hashtagsOf(vidx);
   }
 
   private follows(creator: number): boolean {
@@ -122,17 +122,16 @@ export class RankerFeatures implements ItemIdSource {
  */
 export function fillRankerInput(state: OnlineState, user: UserState, vidx: number, now: number, input: RankerInput): void {
   const { catalog } = state;
-  const video = catalog.videos[vidx]!;
   input.user = user.profile.id;
-  input.video = video.id;
-  input.creator = video.creator;
-  input.sound = video.sound;
-  input.hashtags = video.hashtags;
+  input.video = catalog.ids[vidx]!;
+  input.creator = catalog.creatorOf(vidx);
+  input.sound = catalog.soundOf(vidx);
+  input.hashtags = catalog.hashtagsOf(vidx);
   input.itemKey = vidx;
   input.pendingIds = undefined;
   fillVideoFeatures(state, vidx, now, input);
   input.dense[D.topicMatch] = topicMatchOf(topicProfile(state, user), catalog, vidx);
-  input.dense[D.followsCreator] = user.follows.has(video.creator) ? 1 : 0;
+  input.dense[D.followsCreator] = user.follows.has(catalog.creatorOf(vidx)) ? 1 : 0;
   input.dense[D.retrievalScore] = state.batch === undefined ? 0 : state.batch.fitPrior(user.profile.id, vidx);
 }
 

@@ -50,28 +50,30 @@ export class TopicIndex {
   /** Call after `catalog.put`, with the video as it was before (undefined for a new one). */
   putVideo(vidx: number, previous: Video | undefined): void {
     if (vidx >= this.member.length) this.member = grownUint16(this.member, vidx + 1);
-    const video = this.catalog.videos[vidx]!;
+    const { catalog } = this;
+    const hashtags = catalog.hashtagsOf(vidx);
+    const sound = catalog.soundOf(vidx);
     if (previous !== undefined) {
-      if (sameKeys(previous, video) && previous.status === video.status) return;
+      if (sameKeys(previous, hashtags, sound) && previous.status === catalog.statusOf(vidx)) return;
       this.forget(vidx, previous);
     }
-    for (const tag of video.hashtags) this.keyList(this.byHashtag, tag).videos++;
-    if (video.sound !== undefined) this.keyList(this.bySound, video.sound).videos++;
+    for (const tag of hashtags) this.keyList(this.byHashtag, tag).videos++;
+    if (sound !== undefined) this.keyList(this.bySound, sound).videos++;
     this.touch(vidx);
   }
 
   /** Call after the video's engagement changed: it may now belong in its keys' lists. */
   touch(vidx: number): void {
     if (this.catalog.live[vidx] !== 1) return;
-    const video = this.catalog.videos[vidx]!;
     const bits = this.member[vidx]!;
     const key = this.engagement.trendKey[vidx]!;
-    const tags = video.hashtags;
+    const tags = this.catalog.hashtagsOf(vidx);
+    const sound = this.catalog.soundOf(vidx);
     for (let i = 0; i < tags.length && i < INDEXED_HASHTAGS; i++) {
       if (bits & (1 << i)) continue;
       this.offer(this.byHashtag.get(tags[i]!)!, vidx, key, 1 << i);
     }
-    if (video.sound !== undefined && !(bits & SOUND_BIT)) this.offer(this.bySound.get(video.sound)!, vidx, key, SOUND_BIT);
+    if (sound !== undefined && !(bits & SOUND_BIT)) this.offer(this.bySound.get(sound)!, vidx, key, SOUND_BIT);
   }
 
   private offer(list: TopicKeyList, vidx: number, key: number, bit: number): void {
@@ -115,9 +117,9 @@ export class TopicIndex {
   }
 
   private clearMembership(vidx: number, list: TopicKeyList): void {
-    const video = this.catalog.videos[vidx]!;
-    if (video.sound !== undefined && this.bySound.get(video.sound) === list) this.member[vidx]! &= ~SOUND_BIT;
-    const tags = video.hashtags;
+    const sound = this.catalog.soundOf(vidx);
+    if (sound !== undefined && this.bySound.get(sound) === list) this.member[vidx]! &= ~SOUND_BIT;
+    const tags = this.catalog.hashtagsOf(vidx);
     for (let i = 0; i < tags.length && i < INDEXED_HASHTAGS; i++) {
       if (this.byHashtag.get(tags[i]!) === list) this.member[vidx]! &= ~(1 << i);
     }
@@ -130,6 +132,6 @@ export class TopicIndex {
   }
 }
 
-function sameKeys(a: Video, b: Video): boolean {
-  return a.sound === b.sound && a.hashtags.length === b.hashtags.length && a.hashtags.every((tag, i) => tag === b.hashtags[i]);
+function sameKeys(a: Video, hashtags: readonly string[], sound: string | undefined): boolean {
+  return a.sound === sound && a.hashtags.length === hashtags.length && a.hashtags.every((tag, i) => tag === hashtags[i]);
 }

@@ -85,9 +85,10 @@ export function topicProfile(state: OnlineState, user: UserState): TopicProfile 
 }
 
 function addVideo(state: OnlineState, vidx: number, weight: number, tags: Map<string, number>, sounds: Map<string, number>): void {
-  const video = state.catalog.videos[vidx]!;
-  for (const tag of video.hashtags) tags.set(tag, (tags.get(tag) ?? 0) + weight);
-  if (video.sound !== undefined) sounds.set(video.sound, (sounds.get(video.sound) ?? 0) + weight);
+  const { catalog } = state;
+  for (const tag of catalog.hashtagsOf(vidx)) tags.set(tag, (tags.get(tag) ?? 0) + weight);
+  const sound = catalog.soundOf(vidx);
+  if (sound !== undefined) sounds.set(sound, (sounds.get(sound) ?? 0) + weight);
 }
 
 /** A hashtag's standing with the user: recent positives carrying it minus the weight of rejections carrying it. */

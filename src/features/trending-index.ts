@@ -88,7 +88,8 @@ export class TrendingIndex {
   }
 
   private rebuild(): void {
-    const { live, videos, size } = this.catalog;
+    const catalog = this.catalog;
+    const { live, size } = catalog;
     const keys = this.engagement.trendKey;
     const global = new TopKeys(this.capacity);
     const regional = new Map<string, TopKeys>();
@@ -96,7 +97,7 @@ export class TrendingIndex {
       const key = keys[vidx]!;
       if (live[vidx] === 0 || key === Number.NEGATIVE_INFINITY) continue;
       global.offer(key, vidx);
-      const region = videos[vidx]!.region;
+      const region = catalog.regionOf(vidx);
       let top = regional.get(region);
       if (!top) regional.set(region, (top = new TopKeys(this.capacity)));
       top.offer(key, vidx);

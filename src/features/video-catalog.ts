@@ -1,21 +1,34 @@
 /**
  * The videos the service knows, indexed by a dense number (`vidx`) so that hot loops work on typed arrays.
  * Rebuilt from the store at start; updated as videos are put.
+ *
+ * Held as columns, not as one object per video: every feed thread keeps a replica, and at a million videos an
+ * object per video (its fields, its hashtag array, its boxed creation time) cost about 250 bytes more than the
+ * columns that hold the same, some 500 MB in a two-thread server. `video(vidx)` rebuilds the record where a whole
+ * one is needed (a served page, an explanation, an API answer); hot paths read the columns.
  */
-import type { Video } from '../core/schemas.js';
+import type { Video, VideoStatus } from '../core/schemas.js';
+import type { RetrievalItem } from '../models/online/retrieval-tower.js';
 import { grownFloat64, grownInt32, grownUint8 } from './growable.js';
 
 export const SAFETY_LIVE = 1;
 export const SAFETY_ADULT = 2;
 export const SAFETY_GEO_RESTRICTED = 4;
 
+const STATUSES: readonly VideoStatus[] = ['live', 'pending', 'removed'];
+const STATUS_CODE = new Map<VideoStatus, number>(STATUSES.map((status, code) => [status, code]));
+const NO_HASHTAGS: readonly string[] = Object.freeze([]);
+
 export class VideoCatalog {
   private readonly indexOf = new Map<string, number>();
-  readonly videos: Video[] = [];
+  /** Each video's id, '' once erased. */
+  readonly ids: string[] = [];
   createdAt = new Float64Array(0);
   durationMs = new Float64Array(0);
   /** 1 when the video may be served. */
   live = new Uint8Array(0);
+  /** The status as its index in STATUSES. */
+  private status = new Uint8Array(0);
   /** Dense creator number, see `creatorIds`. */
   creatorIdx = new Int32Array(0);
   readonly creatorIds: string[] = [];
@@ -46,16 +59,27 @@ export class VideoCatalog {
   private hashtagPoolSize = 0;
   readonly hashtagIds: string[] = [];
   private readonly hashtagIndexOf = new Map<string, number>();
+  /**
+   * Each video's hashtags as given (order and repeats kept), one shared frozen array per distinct list: videos of
+   * a topic repeat a few thousand lists, and the learner reads them as strings on every event.
+   */
+  private readonly hashtagLists: (readonly string[])[] = [];
+  private readonly hashtagListOf = new Map<string, readonly string[]>();
+  private readonly captions: string[] = [];
+  private readonly languages: string[] = [];
+  private readonly regions: string[] = [];
+  /** Media addresses, absent for catalogue records without media. */
+  private readonly mediaUrls: (string | undefined)[] = [];
+  private readonly thumbnailUrls: (string | undefined)[] = [];
+  /** The few geo-restricted videos' blocked regions (SAFETY_GEO_RESTRICTED marks them). */
+  private readonly blockedRegions = new Map<number, string[]>();
   /** Bumped on every change, so derived indexes (trending, recency) know when to rebuild. */
   version = 0;
-  /**
-   * One copy of each creator, sound, hashtag, language and region string: a million videos repeat a few thousand
-   * of them, and each parsed copy costs ~30 bytes in every replica of the state.
-   */
+  /** One copy of each language and region string: a million videos repeat a few dozen. */
   private readonly strings = new Map<string, string>();
 
   get size(): number {
-    return this.videos.length;
+    return this.ids.length;
   }
 
   vidx(id: string): number | undefined {
@@ -64,7 +88,70 @@ export class VideoCatalog {
 
   get(id: string): Video | undefined {
     const index = this.indexOf.get(id);
-    return index === undefined ? undefined : this.videos[index];
+    return index === undefined ? undefined : this.video(index);
+  }
+
+  /** The video's record, rebuilt from the columns (a new object: for answers and explanations, not hot loops). */
+  video(vidx: number): Video {
+    const sound = this.soundOf(vidx);
+    const video: Video = {
+      id: this.ids[vidx]!,
+      creator: this.creatorOf(vidx),
+      durationMs: this.durationMs[vidx]!,
+      caption: this.captions[vidx]!,
+      hashtags: [...this.hashtagLists[vidx]!],
+      ...(sound === undefined ? {} : { sound }),
+      language: this.languages[vidx]!,
+      region: this.regions[vidx]!,
+      createdAt: this.createdAt[vidx]!,
+      status: this.statusOf(vidx),
+    };
+    if ((this.safety[vidx]! & SAFETY_ADULT) !== 0) video.audience = 'adult';
+    const blocked = this.blockedRegions.get(vidx);
+    if (blocked !== undefined) video.blockedRegions = [...blocked];
+    const mediaUrl = this.mediaUrls[vidx];
+    if (mediaUrl !== undefined) video.mediaUrl = mediaUrl;
+    const thumbnailUrl = this.thumbnailUrls[vidx];
+    if (thumbnailUrl !== undefined) video.thumbnailUrl = thumbnailUrl;
+    return video;
+  }
+
+  /** Every video's record in catalogue order (tools and tests: one new object each). */
+  allVideos(): Video[] {
+    return this.ids.map((_, vidx) => this.video(vidx));
+  }
+
+  /** The creator's id ('' for an erased video). */
+  creatorOf(vidx: number): string {
+    return this.ids[vidx] === '' ? '' : this.creatorIds[this.creatorIdx[vidx]!]!;
+  }
+
+  soundOf(vidx: number): string | undefined {
+    const sound = this.soundIdx[vidx]!;
+    return sound < 0 ? undefined : this.soundIds[sound];
+  }
+
+  /** The video's hashtags as given: a shared array, never to be changed. */
+  hashtagsOf(vidx: number): readonly string[] {
+    return this.hashtagLists[vidx]!;
+  }
+
+  statusOf(vidx: number): VideoStatus {
+    return STATUSES[this.status[vidx]!]!;
+  }
+
+  regionOf(vidx: number): string {
+    return this.regions[vidx]!;
+  }
+
+  /** The regions the video may not be served in (none for most). */
+  blockedRegionsOf(vidx: number): readonly string[] {
+    return this.blockedRegions.get(vidx) ?? NO_HASHTAGS;
+  }
+
+  /** What the retrieval tower reads of a video. */
+  item(vidx: number): RetrievalItem {
+    return { id: this.ids[vidx]!, creator: this.creatorOf(vidx), sound: this.soundOf(vidx), hashtags: this.hashtagLists[vidx]! };
   }
 
   creatorNumber(creator: string): number | undefined {
@@ -80,18 +167,24 @@ export class VideoCatalog {
   }
 
   /** Adds or replaces a video; returns its index. */
-  put(parsed: Video): number {
-    const video = this.shareStrings(parsed);
+  put(video: Video): number {
     let index = this.indexOf.get(video.id);
     const creator = this.internCreator(video.creator);
     if (index === undefined) {
-      index = this.videos.length;
+      index = this.ids.length;
       this.indexOf.set(video.id, index);
-      this.videos.push(video);
+      this.ids.push(video.id);
+      this.captions.push('');
+      this.hashtagLists.push(NO_HASHTAGS);
+      this.languages.push('');
+      this.regions.push('');
+      this.mediaUrls.push(undefined);
+      this.thumbnailUrls.push(undefined);
       const length = index + 1;
       this.createdAt = grownFloat64(this.createdAt, length);
       this.durationMs = grownFloat64(this.durationMs, length);
       this.live = grownUint8(this.live, length);
+      this.status = grownUint8(this.status, length);
       this.creatorIdx = grownInt32(this.creatorIdx, length);
       this.safety = grownUint8(this.safety, length);
       this.soundIdx = grownInt32(this.soundIdx, length);
@@ -104,17 +197,23 @@ export class VideoCatalog {
         list.splice(list.indexOf(index), 1);
         this.videosOfCreator[creator]!.push(index);
       }
-      this.videos[index] = video;
     }
     this.createdAt[index] = video.createdAt;
     this.durationMs[index] = video.durationMs;
     this.live[index] = video.status === 'live' ? 1 : 0;
+    this.status[index] = STATUS_CODE.get(video.status)!;
     this.creatorIdx[index] = creator;
-    this.safety[index] =
-      (video.status === 'live' ? SAFETY_LIVE : 0) |
-      (video.audience === 'adult' ? SAFETY_ADULT : 0) |
-      (video.blockedRegions !== undefined && video.blockedRegions.length > 0 ? SAFETY_GEO_RESTRICTED : 0);
+    const blocked = video.blockedRegions !== undefined && video.blockedRegions.length > 0;
+    this.safety[index] = (video.status === 'live' ? SAFETY_LIVE : 0) | (video.audience === 'adult' ? SAFETY_ADULT : 0) | (blocked ? SAFETY_GEO_RESTRICTED : 0);
+    if (blocked) this.blockedRegions.set(index, video.blockedRegions!.map((region) => this.shared(region)));
+    else this.blockedRegions.delete(index);
     this.soundIdx[index] = video.sound === undefined ? -1 : this.intern(video.sound, this.soundIds, this.soundIndexOf);
+    this.captions[index] = video.caption;
+    this.languages[index] = this.shared(video.language);
+    this.regions[index] = this.shared(video.region);
+    this.mediaUrls[index] = video.mediaUrl;
+    this.thumbnailUrls[index] = video.thumbnailUrl;
+    this.hashtagLists[index] = this.sharedHashtags(video.hashtags);
     this.putHashtags(index, video.hashtags);
     this.version++;
     return index;
@@ -136,6 +235,18 @@ export class VideoCatalog {
     this.hashtagPoolSize = start + count;
   }
 
+  private sharedHashtags(hashtags: readonly string[]): readonly string[] {
+    if (hashtags.length === 0) return NO_HASHTAGS;
+    // Tags are lower-case text without control characters, so \n cannot occur inside one.
+    const key = hashtags.join('\n');
+    let list = this.hashtagListOf.get(key);
+    if (list === undefined) {
+      list = Object.freeze(hashtags.map((tag) => this.hashtagIds[this.intern(tag, this.hashtagIds, this.hashtagIndexOf)]!));
+      this.hashtagListOf.set(key, list);
+    }
+    return list;
+  }
+
   private intern(key: string, ids: string[], indexOf: Map<string, number>): number {
     let number = indexOf.get(key);
     if (number === undefined) {
@@ -146,30 +257,35 @@ export class VideoCatalog {
     return number;
   }
 
+  private shared(text: string): string {
+    const known = this.strings.get(text);
+    if (known !== undefined) return known;
+    this.strings.set(text, text);
+    return text;
+  }
+
   /**
    * Forgets a video (its uploader was erased): its id no longer resolves, and its slot keeps a nameless, unservable
    * placeholder so that every vidx stays valid. Returns the video as it was.
    */
   erase(vidx: number): Video {
-    const previous = this.videos[vidx]!;
+    const previous = this.video(vidx);
     this.indexOf.delete(previous.id);
     const list = this.videosOfCreator[this.creatorIdx[vidx]!]!;
     const position = list.indexOf(vidx);
     if (position >= 0) list.splice(position, 1);
-    this.videos[vidx] = {
-      id: '',
-      creator: '',
-      durationMs: previous.durationMs,
-      caption: '',
-      hashtags: [],
-      sound: undefined,
-      language: '',
-      region: '',
-      createdAt: previous.createdAt,
-      status: 'removed',
-    };
+    this.ids[vidx] = '';
+    this.captions[vidx] = '';
+    this.hashtagLists[vidx] = NO_HASHTAGS;
+    this.soundIdx[vidx] = -1;
+    this.languages[vidx] = '';
+    this.regions[vidx] = '';
+    this.mediaUrls[vidx] = undefined;
+    this.thumbnailUrls[vidx] = undefined;
+    this.blockedRegions.delete(vidx);
+    this.status[vidx] = STATUS_CODE.get('removed')!;
     this.live[vidx] = 0;
-    this.safety[vidx]! &= ~SAFETY_LIVE;
+    this.safety[vidx] = 0;
     this.hashtagRun[2 * vidx + 1] = 0;
     this.version++;
     return previous;
@@ -181,23 +297,6 @@ export class VideoCatalog {
     if (number === undefined) return;
     this.creatorIndexOf.delete(creator);
     this.creatorIds[number] = '';
-  }
-
-  private shareStrings(video: Video): Video {
-    const intern = (text: string): string => {
-      const shared = this.strings.get(text);
-      if (shared !== undefined) return shared;
-      this.strings.set(text, text);
-      return text;
-    };
-    return {
-      ...video,
-      creator: intern(video.creator),
-      hashtags: video.hashtags.map(intern),
-      sound: video.sound === undefined ? undefined : intern(video.sound),
-      language: intern(video.language),
-      region: intern(video.region),
-    };
   }
 
   private internCreator(creator: string): number {

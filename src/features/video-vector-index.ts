@@ -251,7 +251,7 @@ export class VideoVectorIndex {
     const live: number[] = [];
     for (let vidx = 0; vidx < this.catalog.size; vidx++) if (this.indexed[vidx] === 1) live.push(vidx);
     const vectors = new Float32Array(live.length * this.dim);
-    live.forEach((vidx, i) => this.tower().itemVector(this.catalog.videos[vidx]!, vectors, i * this.dim));
+    live.forEach((vidx, i) => this.tower().itemVector(this.catalog.item(vidx), vectors, i * this.dim));
     return { vidx: Int32Array.from(live), vectors };
   }
 
@@ -274,7 +274,7 @@ export class VideoVectorIndex {
       if (this.indexed[vidx] === 1 && this.catalog.live[vidx] !== 1) this.markDirty(vidx);
     }
     // The snapshot holds vectors only: biases are read from the restored tower.
-    for (let vidx = 0; vidx < size; vidx++) if (this.indexed[vidx] === 1) this.biases[vidx] = this.tower().itemBias(this.catalog.videos[vidx]!);
+    for (let vidx = 0; vidx < size; vidx++) if (this.indexed[vidx] === 1) this.biases[vidx] = this.tower().itemBias(this.catalog.item(vidx));
     this.flushAll();
   }
 
@@ -429,7 +429,7 @@ export class VideoVectorIndex {
 
   /** Adds, updates or deletes one video's entry from its current vector. */
   private put(vidx: number): void {
-    const bias = this.catalog.live[vidx] === 1 ? this.tower().readItem(this.catalog.videos[vidx]!, this.one, 0) : Number.NaN;
+    const bias = this.catalog.live[vidx] === 1 ? this.tower().readItem(this.catalog.item(vidx), this.one, 0) : Number.NaN;
     if (Number.isNaN(bias)) {
       if (this.indexed[vidx] === 1) {
         this.index.markDelete(vidx);
@@ -507,7 +507,7 @@ export class VideoVectorIndex {
 function catalogHash(catalog: VideoCatalog, count: number): number {
   let hash = 0x811c9dc5;
   for (let vidx = 0; vidx < count; vidx++) {
-    const id = catalog.videos[vidx]!.id;
+    const id = catalog.ids[vidx]!;
     for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
     hash = Math.imul(hash ^ 0x1f, 0x01000193);
   }

@@ -55,7 +55,7 @@ export function explainRanked(
   const filters = filterVerdicts(plan.filters, request, vidx);
   let kept = 0;
   for (let s = 0; s < candidates.size; s++) kept += candidates.kept[s]!;
-  const base = { user: request.user.profile.id, video: request.state.catalog.videos[vidx]!.id, mode: request.mode, sources, filters };
+  const base = { user: request.user.profile.id, video: request.state.catalog.ids[vidx]!, mode: request.mode, sources, filters };
   if (slot < 0 || candidates.kept[slot] === 0) {
     const failed = filters.find((f) => !f.passed);
     const verdict =
@@ -88,7 +88,7 @@ export function explainRanked(
 /** The chronological following feed: no sources but follows, no score; the order is the clock's. */
 export function explainChronological(request: FeedRequest, vidx: number, before: [number, number] | undefined): FeedExplanation {
   const { catalog } = request.state;
-  const video = catalog.videos[vidx]!;
+  const video = catalog.video(vidx);
   const followed = request.user.follows.has(video.creator);
   const filters = filterVerdicts(SAFETY_FILTERS, request, vidx);
   const all = followingFeed({ ...request, n: Number.MAX_SAFE_INTEGER }, before);

@@ -103,7 +103,7 @@ export class FeedService {
     const items: FeedItem[] = slots.map((slot, i) => {
       const mask = candidates.sourceMask[slot]!;
       return {
-        video: this.state.catalog.videos[vidx[i]!]!,
+        video: this.state.catalog.video(vidx[i]!),
         score: round(candidates.score[slot]!),
         sources: SOURCE_NAMES.filter((_, bit) => mask & (1 << bit)),
         reasons: plan.scorer.explain(request, candidates, slot),
@@ -121,7 +121,7 @@ export class FeedService {
     const { catalog } = this.state;
     const chosen = followingFeed(request, cursor?.before as [number, number] | undefined);
     const items: FeedItem[] = chosen.map((vidx) => {
-      const video = catalog.videos[vidx]!;
+      const video = catalog.video(vidx);
       return {
         video,
         score: video.createdAt,

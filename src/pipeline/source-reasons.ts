@@ -12,7 +12,7 @@ const seeds = new CoEngagementSeeds();
 export function sourceReasons(request: FeedRequest, candidates: CandidateSet, slot: number, bits: SourceBits): string[] {
   const { engagement, catalog } = request.state;
   const vidx = candidates.vidx[slot]!;
-  const video = catalog.videos[vidx]!;
+  const video = catalog.video(vidx);
   const mask = candidates.sourceMask[slot]!;
   const reasons: string[] = [];
   if (mask & (1 << bits.following)) reasons.push(`following: from ${video.creator}, whom you follow`);
@@ -33,7 +33,7 @@ export function sourceReasons(request: FeedRequest, candidates: CandidateSet, sl
   if (mask & (1 << bits.coEngagement)) {
     seeds.collect(request.user);
     const seed = strongestSeed(request.state.coEngagement, seeds, vidx);
-    if (seed >= 0) reasons.push(`co-engagement: people who liked ${describeVideo(catalog.videos[seed]!)} also watched this`);
+    if (seed >= 0) reasons.push(`co-engagement: people who liked ${describeVideo(catalog.video(seed))} also watched this`);
   }
   if (mask & (1 << bits.topic)) {
     const key = userTopicKeys(request).find((k) =>

@@ -147,7 +147,7 @@ describe('GET /v1/feed/:user/explain/:video', () => {
     const user = await service.userForFeed('reader');
     const now = Date.now();
     const query = { n: 10, mode: 'personalized' as const };
-    const explanations = service.state.catalog.videos.map((video) =>
+    const explanations = service.state.catalog.allVideos().map((video) =>
       service.feed.explain(user, service.state.catalog.vidx(video.id)!, query, now),
     );
     const page = await service.feed.page(user, query, now);

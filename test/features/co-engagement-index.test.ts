@@ -112,14 +112,14 @@ describe('the co-engagement index', () => {
           if (row < 0) return [];
           return [...index.neighbours.subarray(row * index.slots, (row + 1) * index.slots)]
             .filter((n) => n >= 0)
-            .map((n) => `${state.catalog.videos[n]!.id}:${index.weight(state.catalog.vidx(video.id)!, n)}`);
+            .map((n) => `${state.catalog.video(n).id}:${index.weight(state.catalog.vidx(video.id)!, n)}`);
         });
       };
       expect(live.coEngagement.rows).toBeGreaterThan(100);
       expect(rows(rebuilt)).toEqual(rows(live));
       const members = (state: OnlineState, tag: string) => {
         const list = state.topics.list('hashtag', tag);
-        return [...(list?.vidx.subarray(0, list.size) ?? [])].map((v) => state.catalog.videos[v]!.id).sort();
+        return [...(list?.vidx.subarray(0, list.size) ?? [])].map((v) => state.catalog.video(v).id).sort();
       };
       expect(world.topics.reduce((sum, topic) => sum + members(live, topic.name).length, 0)).toBeGreaterThan(100);
       for (const topic of world.topics) expect(members(rebuilt, topic.name)).toEqual(members(live, topic.name));

@@ -25,7 +25,7 @@ function stateWith(...videos: Video[]): OnlineState {
 
 function exploringIds(state: OnlineState): string[] {
   const { exploring, exploringCount } = state.freshExposure;
-  return Array.from(exploring.subarray(0, exploringCount), (vidx) => state.catalog.videos[vidx]!.id).sort();
+  return Array.from(exploring.subarray(0, exploringCount), (vidx) => state.catalog.video(vidx).id).sort();
 }
 
 /** The exploring list's own columns agree with the per-video ones at every place. */

@@ -13,7 +13,7 @@ function video(i: number, hashtags: string[], sound: string, status: Video['stat
 /** The key's list as the sources read it: its videos' ids. */
 function members(state: OnlineState, kind: TopicKeyKind, key: string): string[] {
   const list = state.topics.list(kind, key);
-  return list ? [...list.vidx.subarray(0, list.size)].map((v) => state.catalog.videos[v]!.id) : [];
+  return list ? [...list.vidx.subarray(0, list.size)].map((v) => state.catalog.video(v).id) : [];
 }
 
 /** One play per video whose watch ratio (and so trending engagement) grows with its number. */

@@ -25,7 +25,7 @@ describe('video catalogue', () => {
     catalog.put(video('geo', { blockedRegions: [] }));
     expect([plain, adult, geo, pending].map((vidx) => catalog.safety[vidx])).toEqual([SAFETY_LIVE, SAFETY_ADULT, SAFETY_LIVE, SAFETY_LIVE]);
     for (let vidx = 0; vidx < catalog.size; vidx++) {
-      const video = catalog.videos[vidx]!;
+      const video = catalog.video(vidx);
       expect((catalog.safety[vidx]! & SAFETY_LIVE) !== 0).toBe(catalog.live[vidx] === 1);
       expect((catalog.safety[vidx]! & SAFETY_LIVE) !== 0).toBe(video.status === 'live');
       expect((catalog.safety[vidx]! & SAFETY_ADULT) !== 0).toBe(video.audience === 'adult');
@@ -35,5 +35,48 @@ describe('video catalogue', () => {
     catalog.erase(plain);
     expect(catalog.safety[plain]! & SAFETY_LIVE).toBe(0);
     expect(catalog.live[plain]).toBe(0);
+  });
+
+  it('gives back every video exactly as put, through replacements, from its columns', () => {
+    const catalog = new VideoCatalog();
+    const full: Video = {
+      id: 'full',
+      creator: 'maker',
+      durationMs: 15_000,
+      caption: 'a caption ✓',
+      hashtags: ['b', 'a', 'b'],
+      sound: 's1',
+      language: 'de',
+      region: 'AT',
+      createdAt: 1_700_000_000_123,
+      status: 'pending',
+      audience: 'adult',
+      blockedRegions: ['US', 'CN'],
+      mediaUrl: '/media/full.mp4',
+      thumbnailUrl: 'https://cdn.example/full.jpg',
+    };
+    const bare = video('bare');
+    const twin = video('twin', { hashtags: ['b', 'a', 'b'] });
+    for (const v of [full, bare, twin]) catalog.put(v);
+    expect(catalog.get('full')).toStrictEqual(full);
+    expect(catalog.get('bare')).toStrictEqual(bare);
+    expect(catalog.video(catalog.vidx('twin')!)).toStrictEqual(twin);
+    // Two videos with the same list share one array; a caller changing its copy changes neither.
+    expect(catalog.hashtagsOf(catalog.vidx('twin')!)).toBe(catalog.hashtagsOf(catalog.vidx('full')!));
+    catalog.get('twin')!.hashtags.push('c');
+    expect(catalog.get('full')!.hashtags).toEqual(['b', 'a', 'b']);
+    // A replacement drops what the new record no longer has.
+    const plainer: Video = { ...bare, id: 'full', creator: 'other', caption: 'new', hashtags: ['z'] };
+    catalog.put(plainer);
+    expect(catalog.get('full')).toStrictEqual(plainer);
+    expect(catalog.creatorOf(catalog.vidx('full')!)).toBe('other');
+    expect(catalog.blockedRegionsOf(catalog.vidx('full')!)).toEqual([]);
+    expect(catalog.allVideos().map((v) => v.id)).toEqual(['full', 'bare', 'twin']);
+    // Erased: a nameless placeholder that is never served, and the returned record is the video as it was.
+    const vidx = catalog.vidx('twin')!;
+    expect(catalog.erase(vidx)).toStrictEqual(twin);
+    expect(catalog.get('twin')).toBeUndefined();
+    expect(catalog.video(vidx)).toMatchObject({ id: '', creator: '', caption: '', hashtags: [], status: 'removed' });
+    expect(catalog.soundOf(vidx)).toBeUndefined();
   });
 });

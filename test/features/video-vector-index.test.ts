@@ -65,7 +65,7 @@ function exactScore(state: OnlineState, user: string, vidx: number): number {
   const query = new Float32Array(DIM);
   const item = new Float32Array(DIM);
   tower.userQuery(user, query);
-  tower.itemVector(state.catalog.videos[vidx]!, item);
+  tower.itemVector(state.catalog.video(vidx), item);
   let sum = 0;
   for (let j = 0; j < DIM; j++) sum += query[j]! * item[j]!;
   return sum;
@@ -84,7 +84,7 @@ function indexedScore(state: OnlineState, user: string, vidx: number): number | 
 function liveWithVector(state: OnlineState): number {
   const item = new Float32Array(DIM);
   let count = 0;
-  state.catalog.videos.forEach((v, vidx) => {
+  state.catalog.allVideos().forEach((v, vidx) => {
     if (state.catalog.live[vidx] === 1 && state.learner!.retrieval.itemVector(v, item)) count++;
   });
   return count;

@@ -23,14 +23,14 @@ beforeAll(() => {
 });
 
 function topicOf(vidx: number): string {
-  return world.topics[world.latent.videoTopic[world.videoIndexById.get(state.catalog.videos[vidx]!.id)!]!]!.name;
+  return world.topics[world.latent.videoTopic[world.videoIndexById.get(state.catalog.video(vidx).id)!]!]!.name;
 }
 
 /** Live videos of a topic, most played first (so they have co-engagement and trending to start from). */
 function videosOf(topic: string): number[] {
   const found: number[] = [];
   for (let vidx = 0; vidx < state.catalog.size; vidx++) {
-    if (state.catalog.videos[vidx]!.status === 'live' && topicOf(vidx) === topic) found.push(vidx);
+    if (state.catalog.video(vidx).status === 'live' && topicOf(vidx) === topic) found.push(vidx);
   }
   return found.sort((a, b) => state.engagement.plays(b) - state.engagement.plays(a));
 }
@@ -41,7 +41,7 @@ function newUser(id: string, interests: string[]): UserState {
 
 let n = 0;
 function act(user: UserState, vidx: number, type: EventType, watchShare?: number): void {
-  const video = state.catalog.videos[vidx]!;
+  const video = state.catalog.video(vidx);
   const watchMs = watchShare === undefined ? null : Math.round(watchShare * video.durationMs);
   state.applyEvent({ id: `a${++n}`, user: user.profile.id, video: video.id, creator: null, type, ts: NOW - 600_000 + n, watchMs });
 }
@@ -88,7 +88,7 @@ describe('adaptation through the pipeline', () => {
   it('a picked interest the user keeps skipping fades from the onboarding source and the page', () => {
     const [skipped, kept] = topics().sort((a, b) => videosOf(b).length - videosOf(a).length);
     const user = newUser('keeps-skipping', [skipped!, kept!]);
-    const carries = (tag: string) => (vidx: number) => state.catalog.videos[vidx]!.hashtags.includes(tag);
+    const carries = (tag: string) => (vidx: number) => state.catalog.video(vidx).hashtags.includes(tag);
     const first = feed(user);
     expect(first.proposedBy('onboarding').filter(carries(skipped!)).length).toBeGreaterThan(10);
     expect(first.page.filter((v) => topicOf(v) === skipped).length).toBeGreaterThanOrEqual(2);

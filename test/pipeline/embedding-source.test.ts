@@ -68,7 +68,7 @@ function embeddingCandidates(user: string): string[] {
   const found: Array<{ id: string; score: number }> = [];
   for (let slot = 0; slot < candidates.size; slot++) {
     if ((candidates.sourceMask[slot]! & (1 << EMBEDDING)) === 0) continue;
-    found.push({ id: state.catalog.videos[candidates.vidx[slot]!]!.id, score: candidates.rawScore[slot * MAX_SOURCES + EMBEDDING]! });
+    found.push({ id: state.catalog.video(candidates.vidx[slot]!).id, score: candidates.rawScore[slot * MAX_SOURCES + EMBEDDING]! });
   }
   return found.sort((a, b) => b.score - a.score).map((c) => c.id);
 }

@@ -63,7 +63,7 @@ class ClientView {
 
   /** Replays what the store already holds for this user (the simulated history). */
   static async of(service: ForyouService, user: User): Promise<ClientView> {
-    const videos = new Map(service.state.catalog.videos.map((v) => [v.id, v]));
+    const videos = new Map(service.state.catalog.allVideos().map((v) => [v.id, v]));
     const view = new ClientView(user, videos);
     for (const event of await service.store.eventsOfUser(user.id, 1_000_000)) view.record(event.type, event.video);
     return view;
@@ -278,7 +278,7 @@ describe('feed properties over random worlds', () => {
             const marks = [0, 1, 2].map((i) => ({
               id: `ni-${seed}-${user.profile.id}-${i}`,
               user: user.profile.id,
-              video: random.pick(state.catalog.videos.filter((v) => v.status === 'live')).id,
+              video: random.pick(state.catalog.allVideos().filter((v) => v.status === 'live')).id,
               type: 'not_interested' as const,
             }));
             await send(service, marks);
@@ -292,7 +292,7 @@ describe('feed properties over random worlds', () => {
                 const everyFilter = plan.filters.every((filter) => filter.keep(request, vidx));
                 if (!everyFilter) refused++;
                 if (plan.admit!(request, vidx) !== everyFilter) {
-                  expect.fail(`seed ${seed}: ${user.profile.id} and ${state.catalog.videos[vidx]!.id}: admit disagrees with the filters`);
+                  expect.fail(`seed ${seed}: ${user.profile.id} and ${state.catalog.video(vidx).id}: admit disagrees with the filters`);
                 }
               }
             }

@@ -44,7 +44,7 @@ function retrieve(state: OnlineState, user: string, now: number, mode: FeedMode 
   const picked = new Map<string, number>();
   for (let slot = 0; slot < candidates.size; slot++) {
     expect(candidates.sourceMask[slot]).toBe(1 << BIT);
-    picked.set(state.catalog.videos[candidates.vidx[slot]!]!.id, candidates.rawScore[slot * MAX_SOURCES + BIT]!);
+    picked.set(state.catalog.video(candidates.vidx[slot]!).id, candidates.rawScore[slot * MAX_SOURCES + BIT]!);
   }
   return picked;
 }

@@ -26,7 +26,7 @@ function request(user: UserState, mode: FeedRequest['mode'] = 'personalized'): F
 
 /** The simulated topic of a catalogue video: the hidden truth the sources should find without being told. */
 function topicOf(vidx: number): string {
-  const id = state.catalog.videos[vidx]!.id;
+  const id = state.catalog.video(vidx).id;
   return world.topics[world.latent.videoTopic[world.videoIndexById.get(id)!]!]!.name;
 }
 
@@ -46,7 +46,7 @@ describe('history sources through the real pipeline', () => {
     // The most watched videos of the topic, so they have co-engagement to start from
     const seeds = liked.map((v) => state.catalog.vidx(v.id)!).sort((a, b) => state.engagement.plays(b) - state.engagement.plays(a)).slice(0, 8);
     seeds.forEach((vidx, i) => {
-      const video = state.catalog.videos[vidx]!;
+      const video = state.catalog.video(vidx);
       const ts = NOW - 3_600_000 + i * 60_000;
       state.applyEvent({ id: `probe-p${i}`, user: 'probe', video: video.id, creator: null, type: 'play', ts, watchMs: video.durationMs });
       if (i % 2 === 0) state.applyEvent({ id: `probe-l${i}`, user: 'probe', video: video.id, creator: null, type: 'like', ts: ts + 1, watchMs: null });
@@ -78,7 +78,7 @@ describe('history sources through the real pipeline', () => {
     expect(page.filter((slot) => topicOf(chosen.vidx[slot]!) === topic).length).toBeGreaterThanOrEqual(2);
     const reasons = fromHistory.flatMap((slot) => PERSONALIZED.scorer.explain(req, chosen, slot));
     expect(reasons.some((r) => /^topic: you watch (#\S+|videos with the sound "\S+") \(\d+ of your recent likes and finished plays\)$/.test(r))).toBe(true);
-    const seedCaptions = seeds.map((vidx) => state.catalog.videos[vidx]!.caption);
+    const seedCaptions = seeds.map((vidx) => state.catalog.video(vidx).caption);
     const coReasons = reasons.filter((r) => r.startsWith('co-engagement: '));
     expect(coReasons.length).toBeGreaterThanOrEqual(1);
     for (const reason of coReasons) expect(seedCaptions.some((caption) => reason.includes(caption.slice(0, 30)))).toBe(true);
@@ -86,7 +86,7 @@ describe('history sources through the real pipeline', () => {
 
   it('the non-personalised plan proposes nothing from profile or history', () => {
     const probe = state.putUser({ id: 'np-probe', region: 'US', createdAt: NOW, interests: ['cooking'], settings: { personalized: true, minor: false } });
-    const video = state.catalog.videos[0]!;
+    const video = state.catalog.video(0);
     state.applyEvent({ id: 'np-like', user: 'np-probe', video: video.id, creator: null, type: 'like', ts: NOW, watchMs: null });
     const { candidates } = new FeedPipeline().run(NON_PERSONALIZED, request(probe, 'nonpersonalized'));
     const personal = (1 << bit('co-engagement')) | (1 << bit('topic')) | (1 << bit('onboarding'));

@@ -52,7 +52,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
       const vidx = catalog.vidx(request.params.id);
       if (vidx === undefined) throw new NotFoundError(`unknown video "${request.params.id}"`);
       return {
-        ...catalog.videos[vidx]!,
+        ...catalog.video(vidx),
         stats: {
           impressions: engagement.count(vidx, 'impressions'),
           plays: engagement.plays(vidx),
@@ -88,7 +88,7 @@ export function registerCatalogRoutes(app: FastifyInstance, service: ForyouServi
       const creator = catalog.creatorNumber(request.params.id);
       const videos = creator === undefined ? [] : catalog.videosOfCreator[creator]!.filter((vidx) => catalog.live[vidx] === 1);
       videos.sort((a, b) => catalog.createdAt[b]! - catalog.createdAt[a]! || b - a);
-      return { creator: request.params.id, videos: videos.slice(0, request.query.limit).map((vidx) => catalog.videos[vidx]!) };
+      return { creator: request.params.id, videos: videos.slice(0, request.query.limit).map((vidx) => catalog.video(vidx)) };
     },
   );
 

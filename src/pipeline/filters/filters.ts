@@ -11,7 +11,7 @@ import type { Filter, FeedRequest } from '../stages.js';
 export const liveFilter: Filter = {
   name: 'live',
   keep: (request, vidx) => (request.state.catalog.safety[vidx]! & SAFETY_LIVE) !== 0,
-  why: (request, vidx) => `the video is ${request.state.catalog.videos[vidx]!.status}, only live videos are served`,
+  why: (request, vidx) => `the video is ${request.state.catalog.statusOf(vidx)}, only live videos are served`,
 };
 
 /** Never serve what the user was already served or interacted with (the next page never repeats a video). */
@@ -36,7 +36,7 @@ export const creatorFilter: Filter = {
     return notInterestedCreators.size === 0 || !notInterestedCreators.has(catalog.creatorIds[creator]!);
   },
   why: (request, vidx) => {
-    const creator = request.state.catalog.videos[vidx]!.creator;
+    const creator = request.state.catalog.creatorOf(vidx);
     return creator === request.user.profile.id ? 'it is your own video' : `you marked ${creator} "not interested"`;
   },
 };
@@ -68,7 +68,7 @@ export const soundFilter: Filter = {
     return (request.user.notInterestedSounds.get(soundIds[soundIdx[vidx]!]!) ?? 0) < request.algorithm.hideSoundAfterNotInterested;
   },
   why: (request, vidx) => {
-    const sound = request.state.catalog.videos[vidx]!.sound!;
+    const sound = request.state.catalog.soundOf(vidx)!;
     return `you marked ${request.user.notInterestedSounds.get(sound)} videos with sound ${sound} "not interested"`;
   },
 };
@@ -84,7 +84,7 @@ export const blockedFilter: Filter = {
     return soundIdx[vidx]! < 0 || !user.blockedSounds.has(soundIds[soundIdx[vidx]!]!);
   },
   why: (request, vidx) => {
-    const video = request.state.catalog.videos[vidx]!;
+    const video = request.state.catalog.video(vidx);
     return request.user.blockedCreators.has(video.creator)
       ? `you blocked its creator ${video.creator}`
       : `you blocked its sound ${video.sound}`;
@@ -100,7 +100,7 @@ export const regionFilter: Filter = {
   keep: (request, vidx) => {
     if ((request.state.catalog.safety[vidx]! & SAFETY_GEO_RESTRICTED) === 0) return true;
     const region = request.user.profile.region;
-    return region !== UNKNOWN_REGION && !request.state.catalog.videos[vidx]!.blockedRegions!.includes(region);
+    return region !== UNKNOWN_REGION && !request.state.catalog.blockedRegionsOf(vidx).includes(region);
   },
   why: (request) => {
     const region = request.user.profile.region;
