@@ -9,6 +9,8 @@ import { VidxSet } from './vidx-set.js';
 
 /** How many recent positive engagements per user are kept for sources that start from the user's history. */
 export const RECENT_EVENTS_PER_USER = 64;
+/** Entries a user's ring of recent engagements starts with. */
+const RECENT_RING_START = 8;
 
 const EMPTY: ReadonlySet<string> = new Set();
 
@@ -112,9 +114,16 @@ export class UserState {
 
   remember(engagement: RecentEngagement): void {
     this.recentVersion++;
-    const ring = (this.recentRing ??= new Float64Array(RECENT_EVENTS_PER_USER * 3));
+    let ring = (this.recentRing ??= new Float64Array(RECENT_RING_START * 3));
     let slot: number;
     if (this.recentCount < RECENT_EVENTS_PER_USER) {
+      // The ring grows as it fills (entries stay in arrival order until it is full): most users keep far fewer
+      // than the most it holds, and a full-size ring for each of 100k users cost 150 MB in every replica.
+      if (this.recentCount * 3 === ring.length) {
+        const grown = new Float64Array(Math.min(ring.length * 2, RECENT_EVENTS_PER_USER * 3));
+        grown.set(ring);
+        this.recentRing = ring = grown;
+      }
       slot = this.recentCount++;
     } else {
       slot = this.recentNext;
