@@ -5,6 +5,7 @@
  * pair whatever came before or after: a model must never learn to bring such a video back.
  */
 import type { AcceptedEvent, EventType } from '../core/schemas.js';
+import { grownInt32 } from '../features/growable.js';
 import { buildInteractions, type Interactions } from './interactions.js';
 
 export interface EngagementRules {
@@ -27,13 +28,24 @@ export class EngagementCollector {
   private readonly itemIndex = new Map<string, number>();
   readonly userIds: string[] = [];
   readonly itemIds: string[] = [];
-  /** Strength per pair, keyed user * 2^26 + item (exact in a double while both stay below 2^26). */
-  private readonly strengths = new Map<number, number>();
-  private readonly vetoed = new Set<number>();
+  /**
+   * One entry per positive or vetoing event: its user, and its item × 16 + a code (0 = veto, else the rank of its
+   * strength among the rules' distinct strengths). Typed columns rather than a Map per pair: at 10M events a Map
+   * keyed by user × 2^26 + item held millions of boxed keys, most of a background fit's memory.
+   */
+  private pairUsers = new Int32Array(1024);
+  private pairCodes = new Int32Array(1024);
+  private pairs = 0;
+  /** Distinct positive strengths, ascending: code c stands for strengthOfCode[c]. */
+  private readonly strengthOfCode: number[];
   events = 0;
   positives = 0;
 
-  constructor(private readonly rules: EngagementRules = DEFAULT_ENGAGEMENT) {}
+  constructor(private readonly rules: EngagementRules = DEFAULT_ENGAGEMENT) {
+    const strengths = [...new Set(Object.values(rules.weights).filter((w): w is number => w !== undefined && w > 0))].sort((a, b) => a - b);
+    if (strengths.length > MAX_CODE) throw new Error(`at most ${MAX_CODE} distinct engagement strengths`);
+    this.strengthOfCode = [0, ...strengths];
+  }
 
   /** `durationMs` of the event's video, needed for plays. */
   add(event: AcceptedEvent, durationMs: number | undefined): void {
@@ -43,45 +55,69 @@ export class EngagementCollector {
     const watchRatio = durationMs && event.watchMs !== null ? event.watchMs / durationMs : Number.NaN;
     const weight = engagementStrength(this.rules, event.type, watchRatio);
     if (!veto && weight <= 0) return;
-    const key = this.key(event.user, event.video);
-    if (veto) {
-      this.vetoed.add(key);
-      return;
+    const user = this.indexOf(this.userIndex, this.userIds, event.user);
+    const item = this.indexOf(this.itemIndex, this.itemIds, event.video);
+    if (item >= MAX_ITEMS) throw new Error(`more than ${MAX_ITEMS} items`);
+    if (!veto) this.positives++;
+    const at = this.pairs++;
+    if (at === this.pairUsers.length) {
+      this.pairUsers = grownInt32(this.pairUsers, at + 1);
+      this.pairCodes = grownInt32(this.pairCodes, at + 1);
     }
-    this.positives++;
-    const previous = this.strengths.get(key) ?? 0;
-    if (weight > previous) this.strengths.set(key, weight);
+    this.pairUsers[at] = user;
+    this.pairCodes[at] = item * (MAX_CODE + 1) + (veto ? 0 : this.strengthOfCode.indexOf(weight));
   }
 
-  private key(user: string, item: string): number {
-    let u = this.userIndex.get(user);
-    if (u === undefined) {
-      u = this.userIds.length;
-      this.userIndex.set(user, u);
-      this.userIds.push(user);
-    }
-    let i = this.itemIndex.get(item);
+  private indexOf(index: Map<string, number>, ids: string[], id: string): number {
+    let i = index.get(id);
     if (i === undefined) {
-      i = this.itemIds.length;
-      this.itemIndex.set(item, i);
-      this.itemIds.push(item);
+      i = ids.length;
+      index.set(id, i);
+      ids.push(id);
     }
-    return u * 2 ** 26 + i;
+    return i;
   }
 
+  /** One interaction per (user, item) pair: its strongest strength, none when any event vetoed it. */
   build(): Interactions {
-    const users: number[] = [];
-    const items: number[] = [];
-    const weights: number[] = [];
-    for (const [key, weight] of this.strengths) {
-      if (this.vetoed.has(key)) continue;
-      users.push(Math.floor(key / 2 ** 26));
-      items.push(key % 2 ** 26);
-      weights.push(weight);
+    const numUsers = this.userIds.length;
+    const n = this.pairs;
+    // Group the entries by user (a counting sort), then sort each user's codes: a pair's entries become adjacent,
+    // its veto (code 0) first and its strongest last.
+    const start = new Int32Array(numUsers + 1);
+    for (let e = 0; e < n; e++) start[this.pairUsers[e]! + 1]++;
+    for (let u = 0; u < numUsers; u++) start[u + 1] += start[u]!;
+    const cursor = start.slice(0, numUsers);
+    const codes = new Int32Array(n);
+    for (let e = 0; e < n; e++) codes[cursor[this.pairUsers[e]!]!++] = this.pairCodes[e]!;
+    const users = new Int32Array(n);
+    const items = new Int32Array(n);
+    const weights = new Float32Array(n);
+    let out = 0;
+    const width = MAX_CODE + 1;
+    for (let u = 0; u < numUsers; u++) {
+      const row = codes.subarray(start[u]!, start[u + 1]!).sort();
+      for (let a = 0; a < row.length; ) {
+        const item = Math.floor(row[a]! / width);
+        let b = a + 1;
+        while (b < row.length && Math.floor(row[b]! / width) === item) b++;
+        if (row[a]! % width !== 0) {
+          users[out] = u;
+          items[out] = item;
+          weights[out] = this.strengthOfCode[row[b - 1]! % width]!;
+          out++;
+        }
+        a = b;
+      }
     }
-    return buildInteractions(this.userIds.length, this.itemIds.length, users, items, weights);
+    return buildInteractions(numUsers, this.itemIds.length, users.subarray(0, out), items.subarray(0, out), weights.subarray(0, out));
   }
 }
+
+/** Distinct positive strengths a collector can tell apart (codes 1..15; 0 marks a veto). */
+const MAX_CODE = 15;
+/** Items a collector can index: item × 16 + code must stay an int32. */
+const MAX_ITEMS = 2 ** 27;
 
 /** The strength one event gives its (user, video) pair under `rules`: 0 when it is not positive engagement. */
 export function engagementStrength(rules: EngagementRules, type: EventType, watchRatio: number): number {

@@ -25,6 +25,10 @@ describe('engagement → interactions', () => {
     collector.add(event('bob', 'v2', 'share'), duration);
     collector.add(event('bob', 'v4', 'play', 30_000), duration); // loops count
     collector.add(event('bob', 'v4', 'not_interested'), duration); // vetoes v4 for bob
+    collector.add(event('cy', 'v5', 'report'), duration); // a veto holds against what comes after it too
+    collector.add(event('cy', 'v5', 'share'), duration);
+    collector.add(event('cy', 'v1', 'share'), duration);
+    collector.add(event('cy', 'v1', 'play', 9_000), duration); // weaker than the share: the share stays
     const data = collector.build();
     const ann = collector.userIds.indexOf('ann');
     const bob = collector.userIds.indexOf('bob');
@@ -32,6 +36,10 @@ describe('engagement → interactions', () => {
     expect(ids(ann)).toEqual(['v1']);
     expect(Array.from(userRowWeights(data, ann))).toEqual([2]);
     expect(ids(bob)).toEqual(['v2']);
-    expect(collector.events).toBe(7);
+    const cy = collector.userIds.indexOf('cy');
+    expect(ids(cy)).toEqual(['v1']);
+    expect(Array.from(userRowWeights(data, cy))).toEqual([3]);
+    expect(collector.positives).toBe(7);
+    expect(collector.events).toBe(11);
   });
 });
