@@ -3,19 +3,30 @@
 // runs REPS windows of N feed requests, 16 at a time, with the bench's load generator (runGets).
 //   npm run build && cp bench/.work/bench.db /tmp/copy.db && DB=/tmp/copy.db node bench/scripts/serve-load.mjs
 // REPS (3), N (8,000), USERS (100,000: the bench's u1…uN); DIST=path/ reads another build; EXTRA='--flag …'. The store must be a copy:
-// the server writes what it serves into it.
+// the server writes what it serves into it. ATTACH=<url> PID= KEY= measures a server already running instead.
 import { readdirSync, readFileSync } from 'node:fs';
 
 const dist = new URL(process.env.DIST ?? '../../dist/', import.meta.url).href;
 const { spawnServe } = await import(dist + 'bench/serve-process.js');
 const { runGets } = await import(dist + 'bench/http-load.js');
-if (!process.env.DB) throw new Error('DB=<a copy of a bench store> is required');
 
-const started = Date.now();
-// EXTRA: more serve flags, e.g. '--no-retrain' so that a refit does not share the measured cores (builds that have it).
-const extra = (process.env.EXTRA ?? '').split(' ').filter(Boolean);
-const server = await spawnServe(['--db', process.env.DB, '--rate-limit', 'service=1000000000', '--feed-workers', '1', ...extra]);
-console.error(`server up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+/** ATTACH=<url> PID=<pid> KEY=<service key>: a server already running (a store of a million videos takes ~20 min to
+ * start), left running afterwards; otherwise one started here on DB and stopped at the end. */
+async function serve() {
+  if (process.env.ATTACH) {
+    const pid = Number(process.env.PID);
+    if (!pid || !process.env.KEY) throw new Error('ATTACH needs PID=<the server process> and KEY=<a service key>');
+    return { url: process.env.ATTACH, serviceKey: process.env.KEY, child: { pid, kill() {} }, exited: Promise.resolve() };
+  }
+  if (!process.env.DB) throw new Error('DB=<a copy of a bench store> (or ATTACH=) is required');
+  const started = Date.now();
+  // EXTRA: more serve flags, e.g. '--no-retrain' so that a refit does not share the measured cores (builds that have it).
+  const extra = (process.env.EXTRA ?? '').split(' ').filter(Boolean);
+  const spawned = await spawnServe(['--db', process.env.DB, '--rate-limit', 'service=1000000000', '--feed-workers', '1', ...extra]);
+  console.error(`server up in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+  return spawned;
+}
+const server = await serve();
 const auth = { authorization: `Bearer ${server.serviceKey}` };
 const users = Number(process.env.USERS ?? 100_000);
 let pick = 0;

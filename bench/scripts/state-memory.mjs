@@ -2,6 +2,7 @@
 // `foryou serve` rebuilds each replica), compacts the heap as a replica does, then reports the process's memory
 // and, per OnlineState part, the bytes of the typed arrays it reaches and the entries of its Maps and Sets.
 //   npm run build && node bench/scripts/state-memory.mjs [videos] [users] [events]
+// DB=<store> builds it from the store instead; SNAPSHOT=<file> writes a heap snapshot too.
 const dist = new URL(process.env.DIST ?? '../../dist/', import.meta.url).href;
 const { createWorld } = await import(dist + 'sim/world.js');
 const { generateEvents } = await import(dist + 'sim/events.js');
@@ -76,6 +77,8 @@ for (const key of ['catalog', 'engagement', 'trending', 'recency', 'topics', 'fr
   parts[key] = reach(state[key]);
 }
 const memory = process.memoryUsage();
+// SNAPSHOT=<file>: also a heap snapshot of the replica, for a closer look (Chrome DevTools' Memory tab reads it).
+if (process.env.SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.SNAPSHOT);
 console.log(JSON.stringify({
   videos, users, events,
   rssMb: mb(memory.rss), heapUsedMb: mb(memory.heapUsed), heapTotalMb: mb(memory.heapTotal),

@@ -38,6 +38,12 @@ export interface RetrainerHost {
   store: Store;
   state: OnlineState;
   audit: AuditLog;
+  /**
+   * Whether other memory-heavy background work (a ranker snapshot being written) is under way: a scheduled fit then
+   * waits for the next check. At a million videos a fit's thread and a snapshot's buffers each take hundreds of MB;
+   * one at a time keeps the process's peak within its memory budget.
+   */
+  heavyWorkRunning?: () => boolean;
 }
 
 export class BatchRetrainer {
@@ -72,10 +78,15 @@ export class BatchRetrainer {
     return this.options.everyMs > 0 && now - batch.info.trainedAt >= this.options.everyMs;
   }
 
-  /** Refits when due (one fit at a time); resolves once it is served. */
+  /** Whether a fit is under way. */
+  get fitting(): boolean {
+    return this.running !== undefined;
+  }
+
+  /** Refits when due (one fit at a time, never beside other heavy background work); resolves once it is served. */
   async checkNow(): Promise<BatchTrainingResult | undefined> {
     if (this.running) return this.running;
-    if (!this.due()) return undefined;
+    if (!this.due() || this.host.heavyWorkRunning?.()) return undefined;
     return this.trainNow();
   }
 

@@ -89,7 +89,13 @@ export class ForyouService {
   ) {
     this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
     this.audit = new AuditLog(store);
-    this.retrainer = options.retrain && new BatchRetrainer({ location, store, state, audit: this.audit }, options.retrain, options.log);
+    this.retrainer =
+      options.retrain &&
+      new BatchRetrainer(
+        { location, store, state, audit: this.audit, heavyWorkRunning: () => this.snapshotting },
+        options.retrain,
+        options.log,
+      );
     this.ingest = new EventIngest(state, store);
     this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config, cursorKey);
     if (workers) state.onChange = (change) => workers.record(change);
@@ -98,6 +104,9 @@ export class ForyouService {
       setInterval(() => this.expireRanker(Date.now()), RANKER_EXPIRY_EVERY_MS).unref(),
     );
   }
+
+  /** Whether a ranker snapshot is being written (the retrainer does not start a fit meanwhile). */
+  private snapshotting = false;
 
   /** Worker threads serving feeds beside this one. */
   get feedWorkers(): number {
@@ -123,9 +132,17 @@ export class ForyouService {
   async snapshotRanker(options: { force?: boolean } = {}): Promise<{ version: number; pruned: number } | undefined> {
     const seq = this.state.learner?.lastSeq ?? -1;
     if (seq === this.lastSnapshotSeq && !options.force) return undefined;
-    const saved = await this.state.snapshotRanker(this.store);
-    this.lastSnapshotSeq = seq;
-    return saved;
+    // A scheduled snapshot waits while the batch model is refitted (the next tick takes it): each holds hundreds of
+    // MB at a million videos, and the two at once were the serving process's peak (4.9 GB, against 3.6 steady).
+    if (!options.force && this.retrainer?.fitting) return undefined;
+    this.snapshotting = true;
+    try {
+      const saved = await this.state.snapshotRanker(this.store);
+      this.lastSnapshotSeq = seq;
+      return saved;
+    } finally {
+      this.snapshotting = false;
+    }
   }
 
   static async open(location: string, options: ServiceOptions = {}): Promise<ForyouService> {
