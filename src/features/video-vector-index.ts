@@ -26,6 +26,8 @@ export const VIDEO_VECTOR_SNAPSHOT_NAME = 'video-vector-index';
 const SNAPSHOT_FORMAT = 3;
 /** hnswlib preallocates: capacity grows by doubling, from this. */
 const INITIAL_CAPACITY = 1024;
+/** The buffer a snapshot's index file is read through into the store. */
+const INDEX_CHUNK_BYTES = 4 * 2 ** 20;
 
 export interface VideoVectorIndexOptions {
   /** HNSW graph degree: more links, better recall, more memory. */
@@ -301,17 +303,22 @@ export class VideoVectorIndex {
       const dirty = new Int32Array(this.dirtyCount);
       for (let i = 0; i < this.dirtyCount; i++) dirty[i] = this.dirtyRing[(this.dirtyHead + i) % this.dirtyRing.length]!;
       // Layout: hnswlib file, then the `indexed` flags of `count` videos, then the dirty list (4-byte aligned).
-      const flagsBytes = align4(count);
-      // Read straight into the snapshot buffer: at a million videos the file is hundreds of MB, one copy is enough.
-      const bytes = new Uint8Array(fileBytes + flagsBytes + dirty.byteLength);
+      const flags = new Uint8Array(align4(count));
+      flags.set(this.indexed.subarray(0, count));
       const fd = openSync(path, 'r');
-      try {
-        for (let read = 0; read < fileBytes; ) read += readSync(fd, bytes, read, fileBytes - read, read);
-      } finally {
-        closeSync(fd);
+      // The file goes to the store a few MB at a time through one buffer: at a million videos it is 170 MB, and a
+      // whole copy of it (and the store's copy of that) was most of a snapshot's memory peak.
+      function* chunks(): Iterable<Uint8Array> {
+        const buffer = new Uint8Array(Math.min(fileBytes, INDEX_CHUNK_BYTES));
+        for (let at = 0; at < fileBytes; ) {
+          const read = readSync(fd, buffer, 0, Math.min(buffer.byteLength, fileBytes - at), at);
+          if (read <= 0) throw new Error(`the index file ended at byte ${at} of ${fileBytes}`);
+          yield buffer.subarray(0, read);
+          at += read;
+        }
+        yield flags;
+        yield new Uint8Array(dirty.buffer);
       }
-      bytes.set(this.indexed.subarray(0, count), fileBytes);
-      bytes.set(new Uint8Array(dirty.buffer), fileBytes + flagsBytes);
       const meta: SnapshotMeta = {
         format: SNAPSHOT_FORMAT,
         seq,
@@ -322,7 +329,11 @@ export class VideoVectorIndex {
         indexBytes: fileBytes,
         dirtyCount: dirty.length,
       };
-      return await store.saveModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME, bytes, { ...meta });
+      try {
+        return await store.saveModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME, chunks(), { ...meta });
+      } finally {
+        closeSync(fd);
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -117,8 +117,12 @@ export interface Store {
   eventsOfUserPage(user: string, after: { ts: number; seq: number } | undefined, limit: number): Promise<StoredEvent[]>;
   counts(): Promise<{ videos: number; users: number; events: number; served: number }>;
   getMeta(key: string): Promise<string | undefined>;
-  /** Stores a new version of the named model snapshot and returns its version number (1, 2, …). */
-  saveModelSnapshot(name: string, bytes: Uint8Array, meta: Record<string, unknown>): Promise<number>;
+  /**
+   * Stores a new version of the named model snapshot and returns its version number (1, 2, …). The bytes may come as
+   * chunks (written in parts of a few MB, so that no copy of the whole is made): each chunk is written before the
+   * next is asked for, so a producer may refill one buffer, but all must be given synchronously.
+   */
+  saveModelSnapshot(name: string, bytes: Uint8Array | Iterable<Uint8Array>, meta: Record<string, unknown>): Promise<number>;
   /** The highest version of the named snapshot, or undefined when none was saved. */
   latestModelSnapshot(name: string): Promise<ModelSnapshotRecord | undefined>;
   modelSnapshot(name: string, version: number): Promise<ModelSnapshotRecord | undefined>;

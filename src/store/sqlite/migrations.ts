@@ -123,4 +123,18 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE events_by_user_id RENAME TO events;
   CREATE INDEX events_user_ts ON events(user, ts);
   `,
+  // 9: a snapshot's bytes in parts of at most a few MB. Bound as one value, a blob is copied whole by SQLite before
+  // it is written: at a million videos the ranker's 140 MB and the vector index's 170 MB, every five minutes, on
+  // top of the buffers that held them. Rows of older versions keep their bytes inline (parts = 0).
+  `
+  CREATE TABLE model_snapshot_parts (
+    name TEXT NOT NULL,
+    version INTEGER NOT NULL,
+    part INTEGER NOT NULL,
+    bytes BLOB NOT NULL,
+    PRIMARY KEY (name, version, part)
+  );
+  ALTER TABLE model_snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE model_snapshots ADD COLUMN size INTEGER;
+  `,
 ];

@@ -47,8 +47,15 @@ interface SnapshotRow {
   created_at: number;
   meta: string;
   size: number;
+  parts: number;
   bytes?: Buffer;
 }
+
+/** A snapshot row's columns but its inline bytes; `size` is the whole snapshot's, wherever its bytes are. */
+const SNAPSHOT_COLUMNS = 'name, version, created_at, meta, parts, COALESCE(size, length(bytes)) AS size';
+
+/** The most bytes of a snapshot one row of model_snapshot_parts holds (see migration 9). */
+const SNAPSHOT_PART_BYTES = 4 * 2 ** 20;
 type EventRow = [number, string, string, string | null, string | null, string, number, number | null];
 
 const EVENTS_USER_INDEX = 'CREATE INDEX IF NOT EXISTS events_user_ts ON events(user, ts)';
@@ -166,9 +173,13 @@ function snapshotInfoFromRow(row: SnapshotRow): ModelSnapshotInfo {
   };
 }
 
-function snapshotFromRow(row: SnapshotRow): ModelSnapshotRecord {
-  const bytes = row.bytes!;
-  return { ...snapshotInfoFromRow(row), bytes: new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+/** The pieces of `chunks`, none longer than a part. */
+function* partsOf(chunks: Uint8Array | Iterable<Uint8Array>): Iterable<Uint8Array> {
+  for (const chunk of chunks instanceof Uint8Array ? [chunks] : chunks) {
+    for (let at = 0; at < chunk.byteLength; at += SNAPSHOT_PART_BYTES) {
+      yield chunk.subarray(at, Math.min(chunk.byteLength, at + SNAPSHOT_PART_BYTES));
+    }
+  }
 }
 
 function eventFromRow(row: EventRow): StoredEvent {
@@ -492,39 +503,63 @@ export class SqliteStore implements Store {
     this.statements.setMeta.run(key, value);
   }
 
-  async saveModelSnapshot(name: string, bytes: Uint8Array, meta: Record<string, unknown>): Promise<number> {
+  async saveModelSnapshot(name: string, bytes: Uint8Array | Iterable<Uint8Array>, meta: Record<string, unknown>): Promise<number> {
     return this.db.transaction((): number => {
       const row = this.db.prepare('SELECT MAX(version) AS v FROM model_snapshots WHERE name = ?').get(name) as { v: number | null };
       const version = (row.v ?? 0) + 1;
+      const insertPart = this.db.prepare('INSERT INTO model_snapshot_parts (name, version, part, bytes) VALUES (?, ?, ?, ?)');
+      let parts = 0;
+      let size = 0;
+      // Each part is bound and written before the next is asked for: a caller may refill one buffer (see Store).
+      for (const part of partsOf(bytes)) {
+        insertPart.run(name, version, parts++, Buffer.from(part.buffer, part.byteOffset, part.byteLength));
+        size += part.byteLength;
+      }
       this.db
-        .prepare('INSERT INTO model_snapshots (name, version, created_at, meta, bytes) VALUES (?, ?, ?, ?, ?)')
-        .run(name, version, Date.now(), JSON.stringify(meta), Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
+        .prepare("INSERT INTO model_snapshots (name, version, created_at, meta, bytes, parts, size) VALUES (?, ?, ?, ?, X'', ?, ?)")
+        .run(name, version, Date.now(), JSON.stringify(meta), parts, size);
       return version;
     }).immediate();
   }
 
   async latestModelSnapshot(name: string): Promise<ModelSnapshotRecord | undefined> {
     const row = this.db
-      .prepare<[string], SnapshotRow>(
-        'SELECT name, version, created_at, meta, length(bytes) AS size, bytes FROM model_snapshots WHERE name = ? ORDER BY version DESC LIMIT 1',
-      )
+      .prepare<[string], SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS}, bytes FROM model_snapshots WHERE name = ? ORDER BY version DESC LIMIT 1`)
       .get(name);
-    return row && snapshotFromRow(row);
+    return row && this.snapshotFromRow(row);
   }
 
   async modelSnapshot(name: string, version: number): Promise<ModelSnapshotRecord | undefined> {
     const row = this.db
-      .prepare<[string, number], SnapshotRow>(
-        'SELECT name, version, created_at, meta, length(bytes) AS size, bytes FROM model_snapshots WHERE name = ? AND version = ?',
-      )
+      .prepare<[string, number], SnapshotRow>(`SELECT ${SNAPSHOT_COLUMNS}, bytes FROM model_snapshots WHERE name = ? AND version = ?`)
       .get(name, version);
-    return row && snapshotFromRow(row);
+    return row && this.snapshotFromRow(row);
+  }
+
+  /** The snapshot with its bytes, gathered from its parts (or inline, as rows before migration 9 hold them). */
+  private snapshotFromRow(row: SnapshotRow): ModelSnapshotRecord {
+    let bytes: Uint8Array;
+    if (row.parts === 0) {
+      bytes = new Uint8Array(row.bytes!.buffer, row.bytes!.byteOffset, row.bytes!.byteLength);
+    } else {
+      bytes = new Uint8Array(row.size);
+      let at = 0;
+      const parts = this.db
+        .prepare<[string, number], { bytes: Buffer }>('SELECT bytes FROM model_snapshot_parts WHERE name = ? AND version = ? ORDER BY part')
+        .iterate(row.name, row.version);
+      for (const part of parts) {
+        bytes.set(part.bytes, at);
+        at += part.bytes.byteLength;
+      }
+      if (at !== row.size) throw new Error(`model snapshot ${row.name} v${row.version} holds ${at} of its ${row.size} bytes`);
+    }
+    return { ...snapshotInfoFromRow(row), bytes };
   }
 
   async listModelSnapshots(): Promise<ModelSnapshotInfo[]> {
     return this.db
       .prepare<[], SnapshotRow>(
-        'SELECT name, version, created_at, meta, length(bytes) AS size FROM model_snapshots ORDER BY name, version',
+        `SELECT ${SNAPSHOT_COLUMNS} FROM model_snapshots ORDER BY name, version`,
       )
       .all()
       .map(snapshotInfoFromRow);
@@ -630,9 +665,10 @@ export class SqliteStore implements Store {
   }
 
   async deleteModelSnapshots(name: string, keepVersion?: number): Promise<number> {
-    const deleted = this.db
-      .prepare('DELETE FROM model_snapshots WHERE name = ? AND version != ?')
-      .run(name, keepVersion ?? -1).changes;
+    const deleted = this.db.transaction((): number => {
+      this.db.prepare('DELETE FROM model_snapshot_parts WHERE name = ? AND version != ?').run(name, keepVersion ?? -1);
+      return this.db.prepare('DELETE FROM model_snapshots WHERE name = ? AND version != ?').run(name, keepVersion ?? -1).changes;
+    }).immediate();
     // Snapshots are deleted because they hold an erased user's vectors: their pages must leave the WAL too.
     if (deleted > 0) this.db.pragma('wal_checkpoint(TRUNCATE)');
     return deleted;
