@@ -23,7 +23,7 @@ try {
   const store = openStore(location, { cacheMb: 8 });
   let state: OnlineState;
   try {
-    state = await OnlineState.rebuild(store, algorithm);
+    state = await OnlineState.rebuild(store, algorithm, { tidy: compactHeap });
   } finally {
     await store.close();
   }

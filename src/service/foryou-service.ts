@@ -251,10 +251,10 @@ export class ForyouService {
  * 10M events. An in-memory database has no second connection to open.
  */
 async function rebuildThroughScan(location: string, store: Store, algorithm: AlgorithmVersion): Promise<OnlineState> {
-  if (location === ':memory:') return OnlineState.rebuild(store, algorithm.config);
+  if (location === ':memory:') return OnlineState.rebuild(store, algorithm.config, { tidy: compactHeap });
   const scan = openStore(location, { cacheMb: 8 });
   try {
-    return await OnlineState.rebuild(scan, algorithm.config);
+    return await OnlineState.rebuild(scan, algorithm.config, { tidy: compactHeap });
   } finally {
     await scan.close();
   }

@@ -258,9 +258,10 @@ export class RetrievalTower {
     for (const name of TABLES) this.tables[name].expire(now);
   }
 
-  snapshot(): RetrievalTowerSnapshot {
+  /** `tables: false`: everything but the embedding tables (`tables` is then empty), for a codec that takes them one by one. */
+  snapshot(options: { tables?: boolean } = {}): RetrievalTowerSnapshot {
     const tables = {} as Record<TableName, EmbeddingTableSnapshot>;
-    for (const name of TABLES) tables[name] = this.tables[name].snapshot();
+    if (options.tables !== false) for (const name of TABLES) tables[name] = this.tables[name].snapshot();
     return { options: this.options, tables, updates: this.updates, randomState: this.randomState };
   }
 

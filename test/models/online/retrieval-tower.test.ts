@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ALGORITHM } from '../../../src/core/algorithm.js';
 import { OnlineState } from '../../../src/features/online-state.js';
-import { decodeRanker, encodeRanker } from '../../../src/models/online/ranker-codec.js';
+import { serialize } from 'node:v8';
+import { decodeRanker, encodeRankerBytes } from '../../../src/models/online/ranker-codec.js';
 import { RetrievalTower, type RetrievalItem } from '../../../src/models/online/retrieval-tower.js';
 import { createWorld, expectedWatchRatio, generateEvents } from '../../../src/sim/index.js';
 
@@ -89,7 +90,7 @@ describe('RetrievalTower', () => {
     const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 4_000), DEFAULT_ALGORITHM);
     const tower = state.learner!.retrieval;
     expect(tower.updates).toBeGreaterThan(100);
-    const restored = decodeRanker(encodeRanker(state.learner!))!.retrieval;
+    const restored = decodeRanker(encodeRankerBytes(state.learner!))!.retrieval;
     expect(restored.updates).toBe(tower.updates);
     for (const user of world.users.slice(0, 20)) {
       const a = new Float32Array(DIM);
@@ -105,6 +106,21 @@ describe('RetrievalTower', () => {
       expect(restored.itemBias(video)).toBe(tower.itemBias(video));
     }
   });
+
+  it('still reads a snapshot of the previous format (one serialised object), and refuses a truncated one', () => {
+    const world = createWorld({ users: 40, videos: 300, seed: 3 });
+    const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 2_000), DEFAULT_ALGORITHM);
+    const learner = state.learner!;
+    const old = serialize({ format: 2, snapshot: learner.ranker.snapshot(), retrieval: learner.retrieval.snapshot() });
+    const fromOld = decodeRanker(old)!;
+    const fromNew = decodeRanker(encodeRankerBytes(learner))!;
+    expect(fromOld.ranker.snapshot()).toEqual(learner.ranker.snapshot());
+    expect(fromNew.ranker.snapshot()).toEqual(learner.ranker.snapshot());
+    expect(fromNew.retrieval.snapshot()).toEqual(learner.retrieval.snapshot());
+    const bytes = encodeRankerBytes(learner);
+    expect(decodeRanker(bytes.subarray(0, bytes.byteLength - 10))).toBeUndefined();
+  });
+
 
   it("learned from a simulated world, its top 50 are worth more to each user than the catalogue's average", () => {
     const world = createWorld({ users: 300, videos: 3_000, seed: 4 });
