@@ -50,19 +50,22 @@ export class NothingToTrainError extends Error {
 
 export async function trainBatchModel(store: Store, choice: BatchModelChoice, options: BatchTrainingOptions = {}): Promise<BatchTrainingResult> {
   const minWatchRatio = options.minWatchRatio ?? DEFAULT_ENGAGEMENT.minWatchRatio;
-  const durations = new Map<string, number>();
-  for await (const videos of store.scanVideos()) for (const video of videos) durations.set(video.id, video.durationMs);
   const collector = new EngagementCollector({ ...DEFAULT_ENGAGEMENT, minWatchRatio });
   // A user who reset their profile asked that what they did before no longer shapes their recommendations.
   const resets = await store.profileResets();
-  let seq = 0;
-  for await (const events of store.scanEvents()) {
-    for (const event of events) {
-      if (event.seq > seq) seq = event.seq;
-      if (resets.size > 0 && event.seq <= (resets.get(event.user) ?? 0)) continue;
-      collector.add(event, event.video === null ? undefined : durations.get(event.video));
+  // Read first: an event stored after this is either in the scan below as well (and, counted as after the fit,
+  // replayed into a history that holds it already: a strength is a maximum) or after the fit for good.
+  const extent = await store.eventLogExtent();
+  // Only the rows that can make or veto an interaction, with their video's duration joined in by the store: at 10M
+  // events, an object per event and a map of every video's duration were half of a background fit's memory.
+  for await (const rows of store.scanEngagement(collector.relevantTypes)) {
+    for (const [seq, user, video, type, watchMs, durationMs] of rows) {
+      if (resets.size > 0 && seq <= (resets.get(user) ?? 0)) continue;
+      collector.addEvent(user, video, type, watchMs, durationMs);
     }
   }
+  const seq = extent.lastSeq;
+  collector.events = extent.events;
   const capped = capItems(collector.build(), collector.itemIds, options.maxItems ?? Number.POSITIVE_INFINITY);
   const { data, itemIds } = capped;
   if (data.userItems.length === 0) throw new NothingToTrainError();

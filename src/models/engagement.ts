@@ -6,7 +6,7 @@
  */
 import type { AcceptedEvent, EventType } from '../core/schemas.js';
 import { grownInt32 } from '../features/growable.js';
-import { buildInteractions, type Interactions } from './interactions.js';
+import { fromUserCsr, type Interactions } from './interactions.js';
 
 export interface EngagementRules {
   minWatchRatio: number;
@@ -36,6 +36,8 @@ export class EngagementCollector {
   private pairUsers = new Int32Array(1024);
   private pairCodes = new Int32Array(1024);
   private pairs = 0;
+  /** Set by build, which releases the entries. */
+  private spent = false;
   /** Distinct positive strengths, ascending: code c stands for strengthOfCode[c]. */
   private readonly strengthOfCode: number[];
   events = 0;
@@ -49,14 +51,26 @@ export class EngagementCollector {
 
   /** `durationMs` of the event's video, needed for plays. */
   add(event: AcceptedEvent, durationMs: number | undefined): void {
+    this.addEvent(event.user, event.video, event.type, event.watchMs, durationMs);
+  }
+
+  /** The event types that can change an interaction (positive engagement and vetoes): all that a fit must read. */
+  get relevantTypes(): EventType[] {
+    const positive = Object.entries(this.rules.weights).filter(([, weight]) => weight !== undefined && weight > 0);
+    return [...new Set([...positive.map(([type]) => type as EventType), ...this.rules.vetoes])];
+  }
+
+  /** An event as plain fields (a fit reads rows, not event objects). */
+  addEvent(userId: string, video: string | null, type: EventType, watchMs: number | null, durationMs: number | null | undefined): void {
+    if (this.spent) throw new Error('an engagement collector takes no events once built');
     this.events++;
-    if (event.video === null) return;
-    const veto = this.rules.vetoes.has(event.type);
-    const watchRatio = durationMs && event.watchMs !== null ? event.watchMs / durationMs : Number.NaN;
-    const weight = engagementStrength(this.rules, event.type, watchRatio);
+    if (video === null) return;
+    const veto = this.rules.vetoes.has(type);
+    const watchRatio = durationMs && watchMs !== null ? watchMs / durationMs : Number.NaN;
+    const weight = engagementStrength(this.rules, type, watchRatio);
     if (!veto && weight <= 0) return;
-    const user = this.indexOf(this.userIndex, this.userIds, event.user);
-    const item = this.indexOf(this.itemIndex, this.itemIds, event.video);
+    const user = this.indexOf(this.userIndex, this.userIds, userId);
+    const item = this.indexOf(this.itemIndex, this.itemIds, video);
     if (item >= MAX_ITEMS) throw new Error(`more than ${MAX_ITEMS} items`);
     if (!veto) this.positives++;
     const at = this.pairs++;
@@ -78,31 +92,41 @@ export class EngagementCollector {
     return i;
   }
 
-  /** One interaction per (user, item) pair: its strongest strength, none when any event vetoed it. */
+  /**
+   * One interaction per (user, item) pair: its strongest strength, none when any event vetoed it. Spends the
+   * collector (its entries are released as soon as they are grouped): at 10M events the entries, their grouped
+   * copy and the result side by side were the peak of a background fit.
+   */
   build(): Interactions {
+    if (this.spent) throw new Error('an engagement collector builds once');
+    this.spent = true;
     const numUsers = this.userIds.length;
     const n = this.pairs;
     // Group the entries by user (a counting sort), then sort each user's codes: a pair's entries become adjacent,
-    // its veto (code 0) first and its strongest last.
-    const start = new Int32Array(numUsers + 1);
-    for (let e = 0; e < n; e++) start[this.pairUsers[e]! + 1]++;
-    for (let u = 0; u < numUsers; u++) start[u + 1] += start[u]!;
-    const cursor = start.slice(0, numUsers);
+    // its veto (code 0) first and its strongest last, and the items of a row ascend.
+    const userPtr = new Int32Array(numUsers + 1);
+    for (let e = 0; e < n; e++) userPtr[this.pairUsers[e]! + 1]++;
+    for (let u = 0; u < numUsers; u++) userPtr[u + 1] += userPtr[u]!;
+    const cursor = userPtr.slice(0, numUsers);
     const codes = new Int32Array(n);
     for (let e = 0; e < n; e++) codes[cursor[this.pairUsers[e]!]!++] = this.pairCodes[e]!;
-    const users = new Int32Array(n);
+    this.pairUsers = this.pairCodes = new Int32Array(0);
+    this.pairs = 0;
+    // Each row comes out with its items ascending and unique: the user-major matrix itself, with no second sort.
     const items = new Int32Array(n);
     const weights = new Float32Array(n);
-    let out = 0;
     const width = MAX_CODE + 1;
+    let out = 0;
+    let rowStart = 0;
     for (let u = 0; u < numUsers; u++) {
-      const row = codes.subarray(start[u]!, start[u + 1]!).sort();
+      const row = codes.subarray(rowStart, userPtr[u + 1]!).sort();
+      rowStart = userPtr[u + 1]!;
+      userPtr[u] = out;
       for (let a = 0; a < row.length; ) {
         const item = Math.floor(row[a]! / width);
         let b = a + 1;
         while (b < row.length && Math.floor(row[b]! / width) === item) b++;
         if (row[a]! % width !== 0) {
-          users[out] = u;
           items[out] = item;
           weights[out] = this.strengthOfCode[row[b - 1]! % width]!;
           out++;
@@ -110,7 +134,8 @@ export class EngagementCollector {
         a = b;
       }
     }
-    return buildInteractions(numUsers, this.itemIds.length, users.subarray(0, out), items.subarray(0, out), weights.subarray(0, out));
+    userPtr[numUsers] = out;
+    return fromUserCsr(numUsers, this.itemIds.length, userPtr, items.slice(0, out), weights.slice(0, out));
   }
 }
 

@@ -3,12 +3,15 @@
  * it knows no algorithm: it keeps records durably and hands them back.
  */
 import type { AuditEntry } from '../core/audit-chain.js';
-import type { AcceptedEvent, User, Video } from '../core/schemas.js';
+import type { AcceptedEvent, EventType, User, Video } from '../core/schemas.js';
 
 export interface StoredEvent extends AcceptedEvent {
   /** Position in the event log: the order in which events were accepted. */
   seq: number;
 }
+
+/** One event as a batch fit reads it (Store.scanEngagement). */
+export type EngagementRow = [seq: number, user: string, video: string | null, type: EventType, watchMs: number | null, durationMs: number | null];
 
 /** A video put in a user's feed page; the seen filter must not serve it to them again. */
 export interface ServedItem {
@@ -108,6 +111,14 @@ export interface Store {
   scanUserIds(batchSize?: number): AsyncIterable<string[]>;
   /** Every stored event in log order. */
   scanEvents(batchSize?: number): AsyncIterable<StoredEvent[]>;
+  /**
+   * The events of the given types in log order, each with its video's duration (null when the video is not stored
+   * or the event names none): what a batch fit reads, without an object per event nor a map of every video's
+   * duration beside it.
+   */
+  scanEngagement(types: readonly EventType[], batchSize?: number): AsyncIterable<EngagementRow[]>;
+  /** Events stored, and the log position of the newest (0 when none). */
+  eventLogExtent(): Promise<{ events: number; lastSeq: number }>;
   scanServed(batchSize?: number): AsyncIterable<ServedItem[]>;
   eventsOfUser(user: string, limit: number): Promise<StoredEvent[]>;
   /**

@@ -42,4 +42,39 @@ describe('engagement → interactions', () => {
     expect(collector.positives).toBe(7);
     expect(collector.events).toBe(11);
   });
+
+  it('builds the same matrix as a per-pair reference over many random events, and only once', () => {
+    const collector = new EngagementCollector();
+    const duration = 10_000;
+    const types: AcceptedEvent['type'][] = ['play', 'play', 'play', 'like', 'share', 'comment', 'impression', 'not_interested', 'report'];
+    const strongest = new Map<string, number>();
+    const vetoed = new Set<string>();
+    let seed = 11;
+    const random = (k: number) => ((seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) % k);
+    for (let e = 0; e < 20_000; e++) {
+      const user = `u${random(300)}`;
+      const video = `v${random(900)}`;
+      const type = types[random(types.length)]!;
+      const watchMs = type === 'play' ? random(2 * duration) : null;
+      collector.add(event(user, video, type, watchMs), duration);
+      const key = `${user} ${video}`;
+      if (type === 'not_interested' || type === 'report') vetoed.add(key);
+      const weight = { play: watchMs! >= duration / 2 ? 1 : 0, like: 2, comment: 2, share: 3 }[type as 'play'] ?? 0;
+      if (weight > 0) strongest.set(key, Math.max(strongest.get(key) ?? 0, weight));
+    }
+    const data = collector.build();
+    const built = new Map<string, number>();
+    for (let u = 0; u < data.numUsers; u++) {
+      const row = userRow(data, u);
+      for (let p = 1; p < row.length; p++) expect(row[p]!).toBeGreaterThan(row[p - 1]!);
+      const weights = userRowWeights(data, u);
+      row.forEach((item, p) => built.set(`${collector.userIds[u]} ${collector.itemIds[item]}`, weights[p]!));
+    }
+    const expected = new Map([...strongest].filter(([key]) => !vetoed.has(key)));
+    expect(built).toEqual(expected);
+    // The item-major transpose holds the same pairs.
+    expect(data.itemUsers.length).toBe(built.size);
+    expect(() => collector.build()).toThrow(/once/);
+    expect(() => collector.add(event('u1', 'v1', 'like'), duration)).toThrow(/built/);
+  });
 });

@@ -88,6 +88,33 @@ describe('SqliteStore', () => {
     await store.close();
   });
 
+  it('scans the events of some types in log order with their video\'s duration, and tells the log\'s extent', async () => {
+    const store = new SqliteStore(join(temp.dir, 'engagement.db'));
+    expect(await store.eventLogExtent()).toEqual({ events: 0, lastSeq: 0 });
+    await store.putVideos([video]);
+    await store.appendEvents(
+      [
+        event('e1', { watchMs: 9_000 }),
+        event('e2', { type: 'impression', watchMs: null }),
+        event('e3', { type: 'like', video: 'gone', watchMs: null }),
+        event('e4', { type: 'follow', video: null, watchMs: null }),
+        event('e5', { type: 'report', watchMs: null }),
+      ],
+      [user],
+    );
+    const rows = (await collect(store.scanEngagement(['play', 'like', 'follow', 'report']))).map(([, ...fields]) => fields);
+    expect(rows).toEqual([
+      ['bob', 'v1', 'play', 9_000, 12_000],
+      ['bob', 'gone', 'like', null, null],
+      ['bob', null, 'follow', null, null],
+      ['bob', 'v1', 'report', null, 12_000],
+    ]);
+    const seqs = (await collect(store.scanEvents())).map((e) => e.seq);
+    expect(await store.eventLogExtent()).toEqual({ events: 5, lastSeq: Math.max(...seqs) });
+    expect(await collect(store.scanEngagement([]))).toEqual([]);
+    await store.close();
+  });
+
   it("scopes event ids per user, also in a store made before they were (migration 8 keeps every event and its seq)", async () => {
     const path = join(temp.dir, 'per-user-ids.db');
     // A store of schema 7, as the previous release wrote it, with events of two users.

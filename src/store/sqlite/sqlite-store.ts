@@ -6,6 +6,7 @@ import type { AcceptedEvent, EventType, User, Video, VideoStatus } from '../../c
 import type {
   AppendResult,
   AuditAnchor,
+  EngagementRow,
   ModelSnapshotInfo,
   ModelSnapshotRecord,
   ServedItem,
@@ -444,6 +445,24 @@ export class SqliteStore implements Store {
     );
   }
 
+  async *scanEngagement(types: readonly EventType[], batchSize = 10_000): AsyncIterable<EngagementRow[]> {
+    if (types.length === 0) return;
+    // The duration comes from the videos' primary key, one lookup per row read: no map of a million durations.
+    yield* this.scanBatches<EngagementRow, EngagementRow>(
+      `SELECT e.seq, e.user, e.video, e.type, e.watch_ms, v.duration_ms FROM events e LEFT JOIN videos v ON v.id = e.video
+       WHERE e.type IN (${types.map(() => '?').join(', ')}) ORDER BY e.seq`,
+      batchSize,
+      (row) => row,
+      true,
+      types,
+    );
+  }
+
+  async eventLogExtent(): Promise<{ events: number; lastSeq: number }> {
+    const row = this.db.prepare('SELECT count(*) AS events, coalesce(max(seq), 0) AS lastSeq FROM events').get() as { events: number; lastSeq: number };
+    return { events: row.events, lastSeq: row.lastSeq };
+  }
+
   async *scanServed(batchSize = 10_000): AsyncIterable<ServedItem[]> {
     this.flushServed();
     yield* this.scanBatches<[string, string, number], ServedItem>(
@@ -459,11 +478,12 @@ export class SqliteStore implements Store {
     batchSize: number,
     convert: (row: Row) => Out,
     raw: boolean,
+    parameters: readonly unknown[] = [],
   ): AsyncIterable<Out[]> {
     const statement = this.db.prepare(sql);
     if (raw) statement.raw(true);
     let batch: Out[] = [];
-    for (const row of statement.iterate() as IterableIterator<Row>) {
+    for (const row of statement.iterate(...parameters) as IterableIterator<Row>) {
       batch.push(convert(row));
       if (batch.length >= batchSize) {
         // The SQLite cursor stays open across this yield: a consumer must not write to this store mid-scan.
