@@ -6,6 +6,7 @@
  * their slots reused, so memory stays bounded by the active population.
  */
 
+import { nextCapacity } from '../../features/growable.js';
 import { xorshift32 } from './xorshift32.js';
 
 export interface EmbeddingTableOptions {
@@ -235,7 +236,7 @@ export class EmbeddingTable {
   }
 
   private grow(minSlots: number): void {
-    const slots = Math.max(minSlots, this.lastSeen.length * 2);
+    const slots = nextCapacity(this.lastSeen.length, minSlots);
     const vectors = new Float32Array(slots * this.dim);
     vectors.set(this.vectors);
     this.vectors = vectors;
