@@ -64,13 +64,12 @@ export async function trainBatchModel(store: Store, choice: BatchModelChoice, op
       collector.addEvent(user, video, type, watchMs, durationMs);
     }
   }
-  const seq = extent.lastSeq;
-  collector.events = extent.events;
+  const { lastSeq: seq, events } = extent;
   const capped = capItems(collector.build(), collector.itemIds, options.maxItems ?? Number.POSITIVE_INFINITY);
   const { data, itemIds } = capped;
   if (data.userItems.length === 0) throw new NothingToTrainError();
   const name: ModelName = choice !== 'auto' ? choice : data.numItems <= AUTO_BEST_MAX_ITEMS ? 'best' : 'ials';
-  options.log?.(`train: ${collector.events} events → ${data.userItems.length} interactions of ${data.numUsers} users with ${data.numItems} videos`);
+  options.log?.(`train: ${events} events → ${data.userItems.length} interactions of ${data.numUsers} users with ${data.numItems} videos`);
   const model = createModel(name);
   const started = performance.now();
   await model.fit(data, { threads: options.threads, onProgress: options.onProgress });
@@ -83,7 +82,7 @@ export async function trainBatchModel(store: Store, choice: BatchModelChoice, op
     users: data.numUsers,
     items: data.numItems,
     interactions: data.userItems.length,
-    events: collector.events,
+    events,
     seq,
     minWatchRatio,
     trainSeconds,
@@ -96,7 +95,7 @@ export async function trainBatchModel(store: Store, choice: BatchModelChoice, op
     users: data.numUsers,
     items: data.numItems,
     interactions: data.userItems.length,
-    events: collector.events,
+    events,
     seq,
     bytes: bytes.byteLength,
     trainSeconds,

@@ -4,7 +4,7 @@
  * likes, comments, shares and follows (given with a video) count more. "Not interested" and reports remove the
  * pair whatever came before or after: a model must never learn to bring such a video back.
  */
-import type { AcceptedEvent, EventType } from '../core/schemas.js';
+import type { EventType } from '../core/schemas.js';
 import { grownInt32 } from '../features/growable.js';
 import { fromUserCsr, type Interactions } from './interactions.js';
 
@@ -49,18 +49,13 @@ export class EngagementCollector {
     this.strengthOfCode = [0, ...strengths];
   }
 
-  /** `durationMs` of the event's video, needed for plays. */
-  add(event: AcceptedEvent, durationMs: number | undefined): void {
-    this.addEvent(event.user, event.video, event.type, event.watchMs, durationMs);
-  }
-
   /** The event types that can change an interaction (positive engagement and vetoes): all that a fit must read. */
   get relevantTypes(): EventType[] {
     const positive = Object.entries(this.rules.weights).filter(([, weight]) => weight !== undefined && weight > 0);
     return [...new Set([...positive.map(([type]) => type as EventType), ...this.rules.vetoes])];
   }
 
-  /** An event as plain fields (a fit reads rows, not event objects). */
+  /** An event as plain fields (a fit reads rows, not event objects); `durationMs` of its video, needed for plays. */
   addEvent(userId: string, video: string | null, type: EventType, watchMs: number | null, durationMs: number | null | undefined): void {
     if (this.spent) throw new Error('an engagement collector takes no events once built');
     this.events++;

@@ -8,6 +8,8 @@
  * V8 evacuates only the pages its heuristics pick, so fragmented pages stayed committed (a replica of the 1M-video
  * world, built cold, held 1,094 MB of heap for 736 MB live). During these collections every full GC compacts: in
  * the 100k-video world that took one replica's heap from 246 to 162 MB, its process from 396 to 308 MB resident.
+ * The flag is process-wide: a feed worker ending its rounds may turn it off under the main thread's, which then
+ * finishes with ordinary collections (less given back, nothing wrong).
  *
  * Called once a replica is built, before it serves (and every few million events of its rebuild): never on a
  * request's path.

@@ -14,21 +14,25 @@ const event = (user: string, video: string, type: AcceptedEvent['type'], watchMs
   watchMs,
 });
 
+/** An event object into a collector, as a fit reads it (plain fields). */
+const add = (collector: EngagementCollector, e: AcceptedEvent, durationMs: number) =>
+  collector.addEvent(e.user, e.video, e.type, e.watchMs, durationMs);
+
 describe('engagement → interactions', () => {
   it('keeps positive engagement only, with the strongest signal per pair, and honours vetoes', () => {
     const collector = new EngagementCollector();
     const duration = 10_000;
-    collector.add(event('ann', 'v1', 'play', 9_000), duration); // finished: counts
-    collector.add(event('ann', 'v2', 'play', 1_000), duration); // 10 %: does not
-    collector.add(event('ann', 'v3', 'impression'), duration); // not engagement
-    collector.add(event('ann', 'v1', 'like'), duration); // stronger
-    collector.add(event('bob', 'v2', 'share'), duration);
-    collector.add(event('bob', 'v4', 'play', 30_000), duration); // loops count
-    collector.add(event('bob', 'v4', 'not_interested'), duration); // vetoes v4 for bob
-    collector.add(event('cy', 'v5', 'report'), duration); // a veto holds against what comes after it too
-    collector.add(event('cy', 'v5', 'share'), duration);
-    collector.add(event('cy', 'v1', 'share'), duration);
-    collector.add(event('cy', 'v1', 'play', 9_000), duration); // weaker than the share: the share stays
+    add(collector, event('ann', 'v1', 'play', 9_000), duration); // finished: counts
+    add(collector, event('ann', 'v2', 'play', 1_000), duration); // 10 %: does not
+    add(collector, event('ann', 'v3', 'impression'), duration); // not engagement
+    add(collector, event('ann', 'v1', 'like'), duration); // stronger
+    add(collector, event('bob', 'v2', 'share'), duration);
+    add(collector, event('bob', 'v4', 'play', 30_000), duration); // loops count
+    add(collector, event('bob', 'v4', 'not_interested'), duration); // vetoes v4 for bob
+    add(collector, event('cy', 'v5', 'report'), duration); // a veto holds against what comes after it too
+    add(collector, event('cy', 'v5', 'share'), duration);
+    add(collector, event('cy', 'v1', 'share'), duration);
+    add(collector, event('cy', 'v1', 'play', 9_000), duration); // weaker than the share: the share stays
     const data = collector.build();
     const ann = collector.userIds.indexOf('ann');
     const bob = collector.userIds.indexOf('bob');
@@ -56,7 +60,7 @@ describe('engagement → interactions', () => {
       const video = `v${random(900)}`;
       const type = types[random(types.length)]!;
       const watchMs = type === 'play' ? random(2 * duration) : null;
-      collector.add(event(user, video, type, watchMs), duration);
+      add(collector, event(user, video, type, watchMs), duration);
       const key = `${user} ${video}`;
       if (type === 'not_interested' || type === 'report') vetoed.add(key);
       const weight = { play: watchMs! >= duration / 2 ? 1 : 0, like: 2, comment: 2, share: 3 }[type as 'play'] ?? 0;
@@ -75,6 +79,6 @@ describe('engagement → interactions', () => {
     // The item-major transpose holds the same pairs.
     expect(data.itemUsers.length).toBe(built.size);
     expect(() => collector.build()).toThrow(/once/);
-    expect(() => collector.add(event('u1', 'v1', 'like'), duration)).toThrow(/built/);
+    expect(() => add(collector, event('u1', 'v1', 'like'), duration)).toThrow(/built/);
   });
 });
