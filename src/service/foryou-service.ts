@@ -44,6 +44,17 @@ export interface ServiceOptions {
   retrain?: RetrainOptions;
   /** Where the service reports what it does in the background (retraining). */
   log?: (line: string) => void;
+  /** Told how far the start has come (restoring a snapshot, replaying the log after it), often; see StartProgress. */
+  onProgress?: (progress: StartProgress) => void;
+}
+
+/** How far a starting service has come: `/readyz` answers it with a 503 until the service is ready. */
+export interface StartProgress {
+  /** What the start is doing: 'opening', 'restoring' (a snapshot), 'replaying' (the log after it), 'rebuilding' (no snapshot). */
+  phase: string;
+  /** Units done and expected in this phase (events for replaying and rebuilding); total 0 when unknown. */
+  done: number;
+  total: number;
 }
 
 /** The default media directory of a store: `media/` in the directory of its file; none for an in-memory store. */
