@@ -19,15 +19,20 @@ export async function latestBatchModel(store: Store): Promise<BatchModelRecord |
   // Only artifacts carry user ids in their meta (bare models saved before them do not); the bytes are decoded once,
   // by the state that serves them.
   for (const info of candidates) {
-    const record = await store.modelSnapshot(info.name, info.version);
-    if (!record) continue;
-    return {
-      info: { name: record.name, version: record.version, seq: Number(record.meta.seq ?? 0), trainedAt: record.createdAt },
-      // One copy for every replica: a feed worker given these bytes reads the same memory (snapshot.ts).
-      bytes: shareBytes(record.bytes),
-      itemIds: (record.meta.itemIds as unknown[]).map(String),
-      userIds: (record.meta.userIds as unknown[]).map(String),
-    };
+    const record = await batchModelRecord(store, info.name, info.version);
+    if (record) return record;
   }
   return undefined;
+}
+
+/** The saved model `name` v`version` as serving loads it; undefined when it is no longer stored or no artifact. */
+export async function batchModelRecord(store: Store, name: string, version: number): Promise<BatchModelRecord | undefined> {
+  const record = await store.modelSnapshot(name, version);
+  if (!record || !Array.isArray(record.meta.userIds) || !Array.isArray(record.meta.itemIds)) return undefined;
+  return {
+    info: { name: record.name, version: record.version, seq: Number(record.meta.seq ?? 0), trainedAt: record.createdAt },
+    bytes: shareBytes(record.bytes),
+    itemIds: (record.meta.itemIds as unknown[]).map(String),
+    userIds: (record.meta.userIds as unknown[]).map(String),
+  };
 }

@@ -51,7 +51,8 @@ export class BatchModelState {
 
   constructor(
     readonly info: BatchModelInfo,
-    readonly artifact: BatchArtifact,
+    /** Read from the store's model record, in memory every replica shares: not in a state snapshot (state-snapshot.ts). */
+    public artifact: BatchArtifact,
     itemIds: readonly string[],
     userIds: readonly string[],
     catalog: VideoCatalog,

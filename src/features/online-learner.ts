@@ -34,8 +34,8 @@ export class OnlineLearner {
   retrievalMoved = false;
   /** The catalogue negatives are drawn from, and the draw, made once rather than per positive event. */
   private catalog: VideoCatalog | undefined;
-  private readonly negative = (r: number): RetrievalItem | undefined =>
-    this.catalog && this.catalog.item(Math.floor(r * this.catalog.size));
+  /** Made on first use, as a snapshot carries no functions (state-snapshot.ts). */
+  private negative: ((r: number) => RetrievalItem | undefined) | undefined;
 
   constructor(options?: RankerOptions) {
     this.ranker = new MultiTaskRanker(options);
@@ -69,6 +69,7 @@ export class OnlineLearner {
     }
     if (positive) {
       this.catalog = state.catalog;
+      this.negative ??= (r) => this.catalog && this.catalog.item(Math.floor(r * this.catalog.size));
       this.retrievalMoved = this.retrieval.learnPositive(event.user, state.catalog.item(vidx), event.ts, this.negative);
     }
     const { labels, mask } = this.buffers;

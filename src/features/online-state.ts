@@ -5,7 +5,7 @@
 import type { AlgorithmConfig } from '../core/algorithm.js';
 import { implicitUser, type AcceptedEvent, type EventType, type User, type Video } from '../core/schemas.js';
 import type { CatalogLookup } from '../ingest/accept-events.js';
-import type { ServedItem, Store } from '../store/store.js';
+import type { LogPosition, ServedItem, Store } from '../store/store.js';
 import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import { decodeBatchArtifact } from '../models/batch-artifact.js';
 import { latestBatchModel, type BatchModelRecord } from './batch-model-loading.js';
@@ -43,14 +43,21 @@ const SEEN_TYPES: ReadonlySet<EventType> = new Set([
  */
 const REBUILD_TIDY_EVENTS = 2_000_000;
 
+/**
+ * How often, in event time, the online models free the slots of ids unseen for their time to live. Driven by the
+ * events' own times rather than the clock, so that a replay of the log (a restore, a replica) expires exactly as the
+ * live state did.
+ */
+const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
+
 /** One call of the mutators, as a replica replays it (service/feed-workers.ts). */
 export type StateChange =
-  | { op: 'putVideo'; video: Video }
-  | { op: 'putUser'; user: User }
+  | { op: 'putVideo'; video: Video; rev?: number }
+  | { op: 'putUser'; user: User; rev?: number }
   | { op: 'applyEvent'; event: AcceptedEvent & { seq?: number } }
   | { op: 'applyServed'; item: ServedItem }
   | { op: 'eraseUser'; id: string }
-  | { op: 'resetProfile'; id: string }
+  | { op: 'resetProfile'; id: string; seq?: number }
   | { op: 'batchModel'; record: BatchModelRecord };
 
 export class OnlineState implements CatalogLookup {
@@ -73,6 +80,12 @@ export class OnlineState implements CatalogLookup {
   batch: BatchModelState | undefined;
   /** Told of every change once applied, in order, so replicas that replay the changes stay identical. */
   onChange: ((change: StateChange) => void) | undefined;
+  /** The store's log positions this state has applied: what a snapshot of it covers (state-snapshot.ts). */
+  readonly position: LogPosition = { seq: 0, served: 0, rev: 0 };
+  /** Erasures applied: a snapshot of this state is valid only while the store has seen no more (state-snapshot.ts). */
+  erasureEpoch = 0;
+  /** The event time at which the online models next expire unused ids (RANKER_EXPIRY_EVERY_MS). */
+  private nextExpiryAt = Number.NEGATIVE_INFINITY;
 
   constructor(
     readonly algorithm: AlgorithmConfig,
@@ -112,34 +125,62 @@ export class OnlineState implements CatalogLookup {
    * `tidy` is called every REBUILD_TIDY_EVENTS events replayed: where the caller gives back the heap the replay
    * churned through (compact-heap.ts) before it accumulates.
    */
-  static async rebuild(store: Store, algorithm: AlgorithmConfig, options: { learn?: boolean; tidy?: () => void } = {}): Promise<OnlineState> {
+  static async rebuild(
+    store: Store,
+    algorithm: AlgorithmConfig,
+    options: { learn?: boolean; tidy?: () => void; progress?: (events: number) => void } = {},
+  ): Promise<OnlineState> {
     const state = new OnlineState(algorithm, options);
     state.videoVectors?.defer();
     for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
     for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
+    // Every put so far: the state covers the store's revisions as the scans began (nothing writes it meanwhile).
+    state.position.rev = (await store.logPosition()).rev;
     await state.restoreRanker(store);
     // Before the events: those after the model's position join each user's history as they replay.
     const batch = await latestBatchModel(store);
     if (batch) state.useBatchModel(batch);
     await state.videoVectors?.restore(store, state.learner?.snapshotSeq);
+    state.erasureEpoch = await store.erasureEpoch();
+    await state.replayLog(store, { seq: 0, served: 0, rev: 0 }, await store.profileResets(), options);
+    state.videoVectors?.attach();
+    return state;
+  }
+
+  /**
+   * Applies the store's events and served items after `from` (a rebuild: from the start; a restore: from its
+   * snapshot's position), with the profile resets in `resets` (user → the position each covers) that this state has
+   * not applied, each at its place in the log. Ends covering the store's current positions.
+   */
+  async replayLog(
+    store: Store,
+    from: LogPosition,
+    resets: Map<string, number>,
+    options: { tidy?: () => void; progress?: (events: number) => void } = {},
+  ): Promise<void> {
     // A profile reset took effect after the events it covers and before the next: replayed at that point.
-    const resets = await store.profileResets();
     let untidy = 0;
-    for await (const events of store.scanEvents()) {
+    let replayed = 0;
+    for await (const events of store.scanEventsAfter(from.seq)) {
       for (const event of events) {
-        if (resets.size > 0) state.replayResetBefore(event.user, event.seq, resets);
-        state.applyEvent(event);
+        if (resets.size > 0) this.replayResetBefore(event.user, event.seq, resets);
+        this.applyEvent(event);
       }
       untidy += events.length;
+      replayed += events.length;
+      options.progress?.(replayed);
       if (options.tidy && untidy >= REBUILD_TIDY_EVENTS) {
         options.tidy();
         untidy = 0;
       }
     }
-    for (const [user, seq] of resets) state.replayReset(user, seq);
-    for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
-    state.videoVectors?.attach();
-    return state;
+    for (const [user, seq] of resets) this.replayReset(user, seq);
+    for await (const served of store.scanServedAfter(from.served)) for (const item of served) this.applyServed(item);
+    // Past what was replayed too: positions an erasure left unused are never given again (store.ts LogPosition).
+    const reached = await store.logPosition();
+    this.position.seq = Math.max(this.position.seq, reached.seq);
+    this.position.served = Math.max(this.position.served, reached.served);
+    this.position.rev = Math.max(this.position.rev, reached.rev);
   }
 
   /**
@@ -156,7 +197,8 @@ export class OnlineState implements CatalogLookup {
     }
     // No ranker yet: begin from the batch model, when `foryou train` has saved one.
     const factors = await latestBatchFactors(store);
-    if (factors) this.learner.ranker.warmStart(factors, Date.now());
+    // At the model's own time, not the clock's: a replay must start from the same state as the first run did.
+    if (factors) this.learner.ranker.warmStart(factors, factors.trainedAt);
   }
 
   /**
@@ -198,7 +240,9 @@ export class OnlineState implements CatalogLookup {
     return this.users.has(userId) || this.catalog.isCreator(userId);
   }
 
-  putVideo(video: Video): void {
+  /** `rev`: the store's revision of this put, when it came from the store. */
+  putVideo(video: Video, rev?: number): void {
+    if (rev !== undefined && rev > this.position.rev) this.position.rev = rev;
     const previous = this.catalog.get(video.id);
     const vidx = this.catalog.put(video);
     this.engagement.ensure(vidx + 1);
@@ -208,22 +252,23 @@ export class OnlineState implements CatalogLookup {
     this.learner?.ranker.forgetItemKey(vidx);
     this.videoVectors?.videoPut(vidx);
     this.batch?.videoPut(video.id, vidx);
-    this.onChange?.({ op: 'putVideo', video });
+    this.onChange?.({ op: 'putVideo', video, rev });
   }
 
-  putUser(user: User): UserState {
+  putUser(user: User, rev?: number): UserState {
+    if (rev !== undefined && rev > this.position.rev) this.position.rev = rev;
     const state = this.users.put(user);
-    this.onChange?.({ op: 'putUser', user });
+    this.onChange?.({ op: 'putUser', user, rev });
     return state;
   }
 
   /** Replays a change made on another replica. */
   applyChange(change: StateChange): void {
-    if (change.op === 'putVideo') this.putVideo(change.video);
-    else if (change.op === 'putUser') this.putUser(change.user);
+    if (change.op === 'putVideo') this.putVideo(change.video, change.rev);
+    else if (change.op === 'putUser') this.putUser(change.user, change.rev);
     else if (change.op === 'applyEvent') this.applyEvent(change.event);
     else if (change.op === 'applyServed') this.applyServed(change.item);
-    else if (change.op === 'resetProfile') this.resetProfile(change.id);
+    else if (change.op === 'resetProfile') this.resetProfile(change.id, change.seq);
     else if (change.op === 'batchModel') this.useBatchModel(change.record);
     else this.eraseUser(change.id);
   }
@@ -234,6 +279,11 @@ export class OnlineState implements CatalogLookup {
   }
 
   applyEvent(event: AcceptedEvent & { seq?: number }): void {
+    if (event.seq !== undefined && event.seq > this.position.seq) this.position.seq = event.seq;
+    if (this.learner && event.ts >= this.nextExpiryAt) {
+      if (this.nextExpiryAt !== Number.NEGATIVE_INFINITY) this.learner.expire(event.ts);
+      this.nextExpiryAt = event.ts + RANKER_EXPIRY_EVERY_MS;
+    }
     const user = this.userOrImplicit(event.user, event.ts);
     const vidx = event.video === null ? undefined : this.catalog.vidx(event.video);
     if (vidx !== undefined) {
@@ -298,6 +348,7 @@ export class OnlineState implements CatalogLookup {
     }
     this.learner?.forgetUser(id);
     this.batch?.forgetUser(id);
+    this.erasureEpoch++;
     this.onChange?.({ op: 'eraseUser', id });
     return videos;
   }
@@ -308,13 +359,14 @@ export class OnlineState implements CatalogLookup {
    * blocks, not-interested marks and seen set stay: those are their choices and what they were shown, not a profile.
    * False when the user is unknown.
    */
-  resetProfile(id: string): boolean {
+  resetProfile(id: string, seq?: number): boolean {
     const user = this.users.get(id);
     if (!user) return false;
+    if (seq !== undefined) user.resetSeq = seq;
     user.forgetRecent();
     this.learner?.forgetViewer(id);
     this.batch?.forgetUser(id);
-    this.onChange?.({ op: 'resetProfile', id });
+    this.onChange?.({ op: 'resetProfile', id, seq });
     return true;
   }
 
@@ -333,6 +385,7 @@ export class OnlineState implements CatalogLookup {
   private replayReset(user: string, resetSeq: number): void {
     const state = this.users.get(user);
     if (!state) return;
+    state.resetSeq = resetSeq;
     state.forgetRecent();
     // A model fitted after the reset already left out what came before it (batch-training.ts).
     if (this.batch && resetSeq >= this.batch.info.seq) this.batch.forgetUser(user);
@@ -340,6 +393,7 @@ export class OnlineState implements CatalogLookup {
   }
 
   applyServed(item: ServedItem): void {
+    if (item.seq !== undefined && item.seq > this.position.served) this.position.served = item.seq;
     const vidx = this.catalog.vidx(item.video);
     if (vidx === undefined) return;
     this.userOrImplicit(item.user, item.ts).seen.add(vidx);

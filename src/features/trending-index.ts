@@ -9,7 +9,7 @@ import type { VideoEngagement } from './video-engagement.js';
 export const GLOBAL_REGION = '*';
 
 /** A fixed-capacity min-heap of (key, vidx): keeps the `capacity` largest keys seen. */
-class TopKeys {
+export class TopKeys {
   readonly keys: Float64Array;
   readonly ids: Int32Array;
   size = 0;

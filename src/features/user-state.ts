@@ -57,6 +57,8 @@ export class UserState {
    */
   exposures = 0;
   positives = 0;
+  /** The log position of the latest profile reset applied to this state (-1: none), so a restore applies each once. */
+  resetSeq = -1;
 
   constructor(profile: User) {
     this.profile = profile;

@@ -78,6 +78,7 @@ interface SnapshotMeta {
 }
 
 export class VideoVectorIndex {
+  /** Not in a state snapshot: written beside it by hnswlib (`writeIndexFile`) and read back by `revive`. */
   private index: Hnsw;
   /** Vectors in the index (hnswlib counts deleted ones too). */
   private count = 0;
@@ -117,7 +118,7 @@ export class VideoVectorIndex {
   constructor(
     private readonly catalog: VideoCatalog,
     /** The tower is replaced when a snapshot is resumed, so it is read through this function. */
-    private readonly tower: () => RetrievalTower,
+    private tower: () => RetrievalTower,
     readonly options: VideoVectorIndexOptions = DEFAULT_VIDEO_VECTOR_INDEX_OPTIONS,
   ) {
     this.dim = tower().dim;
@@ -278,6 +279,23 @@ export class VideoVectorIndex {
     // The snapshot holds vectors only: biases are read from the restored tower.
     for (let vidx = 0; vidx < size; vidx++) if (this.indexed[vidx] === 1) this.biases[vidx] = this.tower().itemBias(this.catalog.item(vidx));
     this.flushAll();
+  }
+
+  /** Writes the hnswlib index to `path` (a state snapshot keeps it beside the state: state-snapshot.ts). */
+  writeIndexFile(path: string): void {
+    this.index.writeIndexSync(path);
+  }
+
+  /**
+   * After a state snapshot was decoded into this object (fields restored, no constructor run): reconnects the tower
+   * and reads the index the snapshot wrote with `writeIndexFile`.
+   */
+  revive(tower: () => RetrievalTower, indexPath: string): void {
+    this.tower = tower;
+    const index = new HierarchicalNSW('ip', this.dim);
+    index.readIndexSync(indexPath);
+    index.setEf(this.options.expansionSearch);
+    this.index = index;
   }
 
   /** Size of the index as hnswlib saves it: its graph and vectors, about what it holds in memory. */

@@ -30,6 +30,7 @@ export async function latestBatchFactors(store: Store): Promise<BatchFactors | u
       userVectors: new Float32Array(0),
       itemIds: itemIds as string[],
       itemVectors,
+      trainedAt: record.createdAt,
     };
   }
   return undefined;

@@ -152,7 +152,7 @@ function writerFor(kind: RecordKind, store: Store, catalog: ImportCatalog): Reco
         catalog.addVideo(video.id, video.creator);
         return known;
       },
-      (videos) => store.putVideos(videos),
+      async (videos) => void (await store.putVideos(videos)),
     );
   }
   if (kind === 'users') {
@@ -163,7 +163,7 @@ function writerFor(kind: RecordKind, store: Store, catalog: ImportCatalog): Reco
         catalog.addUser(user.id);
         return known;
       },
-      (users) => store.putUsers(users),
+      async (users) => void (await store.putUsers(users)),
     );
   }
   return new EventWriter(store, catalog);

@@ -76,7 +76,8 @@ export class EventIngest {
       named.add(event.user);
     }
     const result = await this.store.appendEvents(accepted, implicitUsers);
-    for (const user of implicitUsers) this.state.putUser(user);
+    // One revision for them all, the batch's last: the state covers the batch only once all of it is applied.
+    for (const user of implicitUsers) this.state.putUser(user, result.rev);
     for (const event of result.inserted) this.state.applyEvent(event);
     return { accepted: result.inserted.length, duplicates: result.duplicates };
   }

@@ -9,6 +9,8 @@ import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { ServedItem } from '../store/store.js';
 import { compactHeap } from './compact-heap.js';
+import { restoreState } from '../snapshot/restore-state.js';
+import { writeStateSnapshot } from '../snapshot/state-snapshot.js';
 import { describeError, type FromWorker, type ToWorker, type WorkerData } from './feed-workers.js';
 
 const port = parentPort!;
@@ -23,7 +25,8 @@ try {
   const store = openStore(location, { cacheMb: 8 });
   let state: OnlineState;
   try {
-    state = await OnlineState.rebuild(store, algorithm, { tidy: compactHeap });
+    // From the newest usable snapshot and the log after it, as the main thread does; else the whole log.
+    state = (await restoreState(store, location, algorithm, { tidy: compactHeap }))?.state ?? (await OnlineState.rebuild(store, algorithm, { tidy: compactHeap }));
   } finally {
     await store.close();
   }
@@ -54,8 +57,13 @@ try {
       case 'algorithm':
         config = message.config;
         return;
-      case 'expireRanker':
-        state.learner?.expire(message.now);
+      case 'snapshot':
+        // Synchronous: no change is applied while the cut is written, and the main thread serves this replica's users.
+        try {
+          send({ kind: 'snapshotted', id: message.id, written: writeStateSnapshot(state, message.dir, message.keep) });
+        } catch (error) {
+          send({ kind: 'error', id: message.id, error: describeError(error) });
+        }
         return;
       case 'call':
         void run(message);

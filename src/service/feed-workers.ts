@@ -29,6 +29,7 @@ import type { StateChange } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import type { FeedService } from '../pipeline/feed-service.js';
 import type { ServedItem } from '../store/store.js';
+import type { WrittenSnapshot } from '../snapshot/state-snapshot.js';
 
 /** FeedService methods that take the user's state first: what a feed worker can run for a user. */
 export type FeedMethod = {
@@ -41,7 +42,7 @@ export type ToWorker =
   | { kind: 'changes'; changes: StateChange[] }
   | { kind: 'call'; id: number; user: string; method: FeedMethod; args: unknown[] }
   | { kind: 'algorithm'; config: AlgorithmConfig }
-  | { kind: 'expireRanker'; now: number };
+  | { kind: 'snapshot'; id: number; dir: string; keep: number };
 
 /** A refusal thrown in a worker, rebuilt as the same error class on the main thread. */
 export interface WorkerError {
@@ -56,6 +57,7 @@ export type FromWorker =
   | { kind: 'ready' }
   | { kind: 'failed'; error: WorkerError }
   | { kind: 'result'; id: number; json: string; served: ServedItem[] }
+  | { kind: 'snapshotted'; id: number; written: WrittenSnapshot }
   | { kind: 'error'; id: number; error: WorkerError };
 
 export interface WorkerData {
@@ -90,6 +92,10 @@ export class FeedWorkerPool {
   private closed = false;
   /** Set once a worker has died: its replica is gone, so every later call fails instead of waiting forever. */
   private broken: Error | undefined;
+  /** The worker writing a state snapshot, if one is: its users are served by the main thread meanwhile. */
+  private snapshotting: number | undefined;
+  /** Calls under way per user: a user keeps their worker until their calls there have answered. */
+  private readonly callsOfUser = new Map<string, number>();
 
   private constructor(private readonly workers: Worker[]) {
     for (const worker of workers) {
@@ -127,27 +133,46 @@ export class FeedWorkerPool {
     }
   }
 
-  /** The worker that owns the user, or undefined when the main thread does. */
+  /**
+   * The worker that serves the user now, or undefined when the main thread does: the user's own worker, except while
+   * it writes a snapshot (the main thread holds a full replica too), unless the user has a call there still running —
+   * their pages are made one after the other, against the seen set the previous one left.
+   */
   ownerOf(user: string): number | undefined {
-    return feedThreadOf(user, this.workers.length);
+    const owner = feedThreadOf(user, this.workers.length);
+    if (owner !== undefined && owner === this.snapshotting && !this.callsOfUser.has(user)) return undefined;
+    return owner;
   }
 
   /** Runs a FeedService method for `user` in `worker`, which must be the user's owner. */
-  call<M extends FeedMethod>(worker: number, user: string, method: M, args: FeedArgs<M>): Promise<FeedCallResult> {
-    return this.request<FeedCallResult>(this.workers[worker]!, (id) => ({ kind: 'call', id, user, method, args: args as unknown[] }));
+  async call<M extends FeedMethod>(worker: number, user: string, method: M, args: FeedArgs<M>): Promise<FeedCallResult> {
+    this.callsOfUser.set(user, (this.callsOfUser.get(user) ?? 0) + 1);
+    try {
+      return await this.request<FeedCallResult>(this.workers[worker]!, (id) => ({ kind: 'call', id, user, method, args: args as unknown[] }));
+    } finally {
+      const left = this.callsOfUser.get(user)! - 1;
+      if (left === 0) this.callsOfUser.delete(user);
+      else this.callsOfUser.set(user, left);
+    }
+  }
+
+  /**
+   * Has the first worker write a snapshot of its replica — a consistent cut of every change sent before this call —
+   * while the main thread serves that worker's users. Keeps `keep` older snapshots (state-snapshot.ts).
+   */
+  async snapshot(dir: string, keep: number): Promise<WrittenSnapshot> {
+    if (this.snapshotting !== undefined) throw new Error('a snapshot is already being written');
+    this.snapshotting = 0;
+    try {
+      return await this.request<WrittenSnapshot>(this.workers[0]!, (id) => ({ kind: 'snapshot', id, dir, keep }));
+    } finally {
+      this.snapshotting = undefined;
+    }
   }
 
   /** Every replica switches to the new algorithm config. */
   setAlgorithm(config: AlgorithmConfig): void {
     this.broadcast({ kind: 'algorithm', config });
-  }
-
-  /**
-   * Expires the rankers' unused ids at one instant for all replicas alike (expiry reads the clock, so each
-   * worker must not read its own).
-   */
-  expireRanker(now: number): void {
-    this.broadcast({ kind: 'expireRanker', now });
   }
 
   async close(): Promise<void> {
@@ -189,6 +214,7 @@ export class FeedWorkerPool {
     if (!call) return;
     this.calls.delete(message.id);
     if (message.kind === 'error') call.reject(rebuildError(message.error));
+    else if (message.kind === 'snapshotted') call.resolve(message.written as never);
     else call.resolve({ json: message.json, served: message.served } as never);
   }
 

@@ -11,7 +11,9 @@ import { EventIngest } from '../ingest/event-ingest.js';
 import { MediaStore } from '../media/media-store.js';
 import { FeedService, type FeedQuery } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
-import type { ServedItem, Store } from '../store/store.js';
+import type { LogPosition, ServedItem, Store } from '../store/store.js';
+import { restoreState } from '../snapshot/restore-state.js';
+import { snapshotDirOf, writeStateSnapshot, type WrittenSnapshot } from '../snapshot/state-snapshot.js';
 import { auditAlgorithmVersions } from './algorithm-audit.js';
 import { FeedWorkerPool, type FeedArgs, type FeedMethod } from './feed-workers.js';
 import { activeAlgorithm, publishAlgorithmVersion, type AlgorithmChange, type AlgorithmVersion } from './algorithm-versions.js';
@@ -25,9 +27,10 @@ import type { CursorKey } from '../pipeline/cursor.js';
 
 /** SQLite page cache of the serving connection. */
 const SERVING_CACHE_MB = 64;
-/** How often the online ranker is snapshotted to the store, and its unused ids expired. */
-const RANKER_SNAPSHOT_EVERY_MS = 5 * 60_000;
-const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
+/** How often the whole online state is snapshotted (when it changed): a restart replays at most this much log. */
+const STATE_SNAPSHOT_EVERY_MS = 5 * 60_000;
+/** Older state snapshots kept beside the newest: one to fall back on should the newest fail its checksum. */
+const SNAPSHOTS_KEPT = 1;
 
 export interface ServiceOptions {
   /**
@@ -78,8 +81,12 @@ export class ForyouService {
   private algorithmAudit: Promise<number> = Promise.resolve(0);
   /** This thread's own feed pages while it also relays the feed workers' requests: one per event-loop turn. */
   private readonly ownPages = new TurnQueue();
-  /** Log position of the latest saved ranker snapshot: a restart with nothing new learned saves none. */
-  private lastSnapshotSeq: number;
+  /** Where state snapshots are written (state-snapshot.ts); undefined for an in-memory store. */
+  private readonly snapshotDir: string | undefined;
+  /** The positions the latest snapshot covers: a state that has not moved since is not written again. */
+  private lastSnapshot: string;
+  /** The snapshot being written, if one is: a second request waits for it, then writes its own if still needed. */
+  private snapshotWrite: Promise<WrittenSnapshot | undefined> = Promise.resolve(undefined);
   /** Refits the served batch model in the background, when the service was opened with `retrain`. */
   readonly retrainer: BatchRetrainer | undefined;
   /** Uploads in progress hold a ticket, which an erasure of their creator marks (erasure-watch.ts). */
@@ -97,38 +104,39 @@ export class ForyouService {
     location: string,
     options: ServiceOptions,
     cursorKey: CursorKey,
+    restoredFrom: LogPosition | undefined,
   ) {
-    this.lastSnapshotSeq = state.learner?.snapshotSeq ?? -1;
+    this.snapshotDir = snapshotDirOf(location);
+    this.lastSnapshot = restoredFrom ? JSON.stringify(restoredFrom) : '';
     this.audit = new AuditLog(store);
     this.retrainer =
       options.retrain &&
       new BatchRetrainer(
-        { location, store, state, audit: this.audit, heavyWorkRunning: () => this.snapshotting },
+        { location, store, state, audit: this.audit, heavyWorkRunning: () => this.snapshotsUnderWay > 0 },
         options.retrain,
         options.log,
       );
     this.ingest = new EventIngest(state, store);
     this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config, cursorKey);
     if (workers) state.onChange = (change) => workers.record(change);
+    this.log = options.log ?? (() => undefined);
     this.timers.push(
-      setInterval(() => void this.snapshotRanker().catch(() => undefined), RANKER_SNAPSHOT_EVERY_MS).unref(),
-      setInterval(() => this.expireRanker(Date.now()), RANKER_EXPIRY_EVERY_MS).unref(),
+      setInterval(
+        () => void this.snapshotState().catch((error: Error) => this.log(`state snapshot failed: ${error.message}`)),
+        STATE_SNAPSHOT_EVERY_MS,
+      ).unref(),
     );
   }
 
-  /** Whether a ranker snapshot is being written (the retrainer does not start a fit meanwhile). */
-  private snapshotting = false;
+  /** State snapshots asked for and not yet written (the retrainer does not start a fit meanwhile). */
+  private snapshotsUnderWay = 0;
 
   /** Worker threads serving feeds beside this one. */
   get feedWorkers(): number {
     return this.workers?.size ?? 0;
   }
 
-  /** Expiry reads the clock: every replica expires at this thread's instant, so they stay identical. */
-  private expireRanker(now: number): void {
-    this.state.learner?.expire(now);
-    this.workers?.expireRanker(now);
-  }
+  private readonly log: (line: string) => void;
 
   /** Stores served items, then applies them through the state, so that the feed workers' replicas see them too. */
   private async recordServed(items: ServedItem[]): Promise<void> {
@@ -137,23 +145,32 @@ export class ForyouService {
   }
 
   /**
-   * Saves the online ranker unless nothing was learned since the last snapshot (`force`: save anyway, as after an
-   * erasure). Returns the saved snapshot's version and how many older snapshots it replaced.
+   * Writes a snapshot of the whole online state, unless it has not moved since the last (`force`: write anyway, as
+   * after an erasure), and deletes older ones but SNAPSHOTS_KEPT (`keep: 0`: all of them). With feed workers, a worker
+   * writes it from its replica while this thread serves its users; without, this thread stops while it writes.
    */
-  async snapshotRanker(options: { force?: boolean } = {}): Promise<{ version: number; pruned: number } | undefined> {
-    const seq = this.state.learner?.lastSeq ?? -1;
-    if (seq === this.lastSnapshotSeq && !options.force) return undefined;
-    // A scheduled snapshot waits while the batch model is refitted (the next tick takes it): each holds hundreds of
-    // MB at a million videos, and the two at once were the serving process's peak (4.9 GB, against 3.6 steady).
-    if (!options.force && this.retrainer?.fitting) return undefined;
-    this.snapshotting = true;
-    try {
-      const saved = await this.state.snapshotRanker(this.store);
-      this.lastSnapshotSeq = seq;
-      return saved;
-    } finally {
-      this.snapshotting = false;
-    }
+  async snapshotState(options: { force?: boolean; keep?: number } = {}): Promise<WrittenSnapshot | undefined> {
+    // Counted from the call: a fit asked for meanwhile already sees the snapshot under way.
+    this.snapshotsUnderWay++;
+    const write = this.snapshotWrite.catch(() => undefined).then(async () => {
+      try {
+        if (!this.snapshotDir) return undefined;
+        const position = JSON.stringify(this.state.position);
+        if (position === this.lastSnapshot && !options.force) return undefined;
+        // A scheduled snapshot waits while the batch model is refitted (the next tick takes it): both at once were the
+        // serving process's memory peak.
+        if (!options.force && this.retrainer?.fitting) return undefined;
+        const keep = options.keep ?? SNAPSHOTS_KEPT;
+        const written = this.workers ? await this.workers.snapshot(this.snapshotDir, keep) : writeStateSnapshot(this.state, this.snapshotDir, keep);
+        this.lastSnapshot = JSON.stringify(written.manifest.position);
+        this.log(`state snapshot at log position ${written.manifest.position.seq} written in ${(written.ms / 1000).toFixed(1)} s`);
+        return written;
+      } finally {
+        this.snapshotsUnderWay--;
+      }
+    });
+    this.snapshotWrite = write;
+    return write;
   }
 
   static async open(location: string, options: ServiceOptions = {}): Promise<ForyouService> {
@@ -171,12 +188,18 @@ export class ForyouService {
       // The workers rebuild their replicas while this thread rebuilds its own.
       workers = count > 0 ? FeedWorkerPool.start(location, algorithm.config, count, cursorKey) : undefined;
       workers?.catch(() => undefined);
-      const state = await rebuildThroughScan(location, store, algorithm);
+      const progress = options.onProgress ?? (() => undefined);
+      const restored = await restoreState(store, location, algorithm.config, {
+        tidy: compactHeap,
+        progress: (p) => progress(p),
+        ...(options.log ? { log: options.log } : {}),
+      });
+      const state = restored?.state ?? (await rebuildThroughScan(location, store, algorithm, progress));
       compactHeap();
       const mediaDir = options.mediaDir === undefined ? defaultMediaDir(location) : options.mediaDir;
       const media = mediaDir === null || mediaDir === undefined ? undefined : new MediaStore(mediaDir);
       await media?.sweepOrphanUploads(async (id) => (await store.getVideo(id)) !== undefined);
-      return new ForyouService(store, state, algorithm, await workers, media, location, options, cursorKey);
+      return new ForyouService(store, state, algorithm, await workers, media, location, options, cursorKey, restored?.manifest.position);
     } catch (error) {
       await workers?.then((pool) => pool.close()).catch(() => undefined);
       await store.close();
@@ -233,13 +256,13 @@ export class ForyouService {
 
   /** Stores a video (durably) and makes it servable. */
   async putVideo(video: Video): Promise<void> {
-    await this.store.putVideos([video]);
-    this.state.putVideo(video);
+    const rev = await this.store.putVideos([video]);
+    this.state.putVideo(video, rev);
   }
 
   async putUser(user: User): Promise<UserState> {
-    await this.store.putUsers([user]);
-    return this.state.putUser(user);
+    const rev = await this.store.putUsers([user]);
+    return this.state.putUser(user, rev);
   }
 
   /** The user's state; a user never seen before is created (and stored) with default settings. */
@@ -250,7 +273,8 @@ export class ForyouService {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.retrainer?.close();
-    await this.snapshotRanker();
+    // The next start restores it and replays nothing.
+    await this.snapshotState().catch((error: Error) => this.log(`state snapshot at close failed: ${error.message}`));
     await this.workers?.close();
     await this.store.close();
   }
@@ -261,11 +285,18 @@ export class ForyouService {
  * pages it pulled into the serving connection's large cache (sized for appends) would stay resident — ~250 MB at
  * 10M events. An in-memory database has no second connection to open.
  */
-async function rebuildThroughScan(location: string, store: Store, algorithm: AlgorithmVersion): Promise<OnlineState> {
-  if (location === ':memory:') return OnlineState.rebuild(store, algorithm.config, { tidy: compactHeap });
+async function rebuildThroughScan(
+  location: string,
+  store: Store,
+  algorithm: AlgorithmVersion,
+  onProgress: (progress: StartProgress) => void,
+): Promise<OnlineState> {
+  const total = (await store.eventLogExtent()).events;
+  const options = { tidy: compactHeap, progress: (done: number) => onProgress({ phase: 'rebuilding', done, total }) };
+  if (location === ':memory:') return OnlineState.rebuild(store, algorithm.config, options);
   const scan = openStore(location, { cacheMb: 8 });
   try {
-    return await OnlineState.rebuild(scan, algorithm.config, { tidy: compactHeap });
+    return await OnlineState.rebuild(scan, algorithm.config, options);
   } finally {
     await scan.close();
   }

@@ -36,7 +36,7 @@ export async function resetProfile(service: ForyouService, id: string, actor: st
     await service.store.putUsers([user.profile]);
     seq = (await service.store.markProfileReset(id))!;
   }
-  service.state.resetProfile(id);
+  service.state.resetProfile(id, seq);
   await service.audit.append('user.profile-reset', actor, { coversEventsUpTo: seq }, await service.audit.pseudonym(id), now);
   return { reset: true, coversEventsUpTo: seq };
 }

@@ -106,8 +106,8 @@ export async function exportUser(service: ForyouService, id: string, actor: stri
 }
 
 export interface ErasureReport extends UserErasure {
-  /** Ranker snapshots deleted because they held the user's vectors (a fresh one replaces them). */
-  rankerSnapshots: number;
+  /** State snapshots deleted because they held the user (a fresh one without them replaces them). */
+  stateSnapshots: number;
   /** Batch model snapshots deleted: they hold every user's factors; `foryou train` refits without the user. */
   batchSnapshots: number;
   /** Media files of the user's uploads deleted (videos and thumbnails). */
@@ -127,17 +127,20 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   // After the rows: a file is never left referenced by a stored video. Demo clips are shared, so never deleted here.
   let mediaFiles = 0;
   for (const video of uploads) mediaFiles += (await service.media?.removeUpload(video)) ?? 0;
-  // A fresh snapshot without the user; saving it deletes the older ones, which held the user's vector.
-  const rankerSnapshots = (await service.snapshotRanker({ force: true }))?.pruned ?? 0;
+  // A fresh state snapshot without the user; it deletes every older one, which held the user. (Should it fail, the
+  // store's erasure count already keeps any older one from being restored.)
+  let stateSnapshots = (await service.snapshotState({ force: true, keep: 0 }))?.pruned ?? 0;
+  // Ranker snapshots in the store, from versions that kept them there, held the user's vectors too.
+  stateSnapshots += await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME);
+  stateSnapshots += await store.deleteModelSnapshots(VIDEO_VECTOR_SNAPSHOT_NAME);
   let batchSnapshots = 0;
-  // The ranker and ANN snapshots just taken no longer hold the user (older ones were pruned); batch models do.
-  const kept = new Set([RANKER_SNAPSHOT_NAME, VIDEO_VECTOR_SNAPSHOT_NAME]);
-  const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name).filter((n) => !kept.has(n)));
+  // Batch models hold every user's factors.
+  const batchNames = new Set((await store.listModelSnapshots()).map((s) => s.name));
   for (const name of batchNames) batchSnapshots += await store.deleteModelSnapshots(name);
   // The model in memory keeps serving (it no longer folds the user in); the next fit leaves the user out.
   // Also when none was stored: a fit running now read the user's events, and must not be kept.
   service.retrainer?.markStale();
-  const report: ErasureReport = { ...erased, rankerSnapshots, batchSnapshots, mediaFiles };
+  const report: ErasureReport = { ...erased, stateSnapshots, batchSnapshots, mediaFiles };
   await service.audit.append('user.erased', actor, { ...report }, subject, now);
   return report;
 }

@@ -18,6 +18,19 @@ export interface ServedItem {
   user: string;
   video: string;
   ts: number;
+  /** Its position among served items, given by `recordServed` (and read back by the scans). */
+  seq?: number;
+}
+
+/**
+ * How far the store's logs reach: the last event's position, the last served item's, and the last revision given to
+ * a put of a video or user. A state snapshot records the position it covers, and a restore reads only what is after.
+ * Positions only grow, even past an erasure that deleted the newest rows: none is ever given twice.
+ */
+export interface LogPosition {
+  seq: number;
+  served: number;
+  rev: number;
 }
 
 export interface AppendResult {
@@ -26,6 +39,8 @@ export interface AppendResult {
   /** The events actually added, with their log position; empty when the caller asked only for counts. */
   inserted: StoredEvent[];
   duplicates: number;
+  /** The revision given to the last implicit user created (0 when none was). */
+  rev: number;
 }
 
 /** A fitted batch model saved by `foryou train`: versions count up from 1 per name. */
@@ -84,11 +99,11 @@ export interface AuditAnchor {
 
 export interface Store {
   readonly kind: string;
-  /** Inserts or replaces videos, all or none. */
-  putVideos(videos: Video[]): Promise<void>;
+  /** Inserts or replaces videos, all or none; returns the revision given to the last. */
+  putVideos(videos: Video[]): Promise<number>;
   getVideo(id: string): Promise<Video | undefined>;
-  /** Inserts or replaces users, all or none. */
-  putUsers(users: User[]): Promise<void>;
+  /** Inserts or replaces users, all or none; returns the revision given to the last. */
+  putUsers(users: User[]): Promise<number>;
   getUser(id: string): Promise<User | undefined>;
   /**
    * Appends events atomically and durably: when the promise resolves every new event is on disk; when it rejects
@@ -101,8 +116,25 @@ export interface Store {
    * once is far cheaper than updating it per row). Atomicity and durability of each batch are unchanged.
    */
   bulkLoad<T>(work: () => Promise<T>): Promise<T>;
-  /** Records served feed items. May be written behind (grouped), as losing one only risks a repeat. */
+  /**
+   * Records served feed items, giving each its position (`seq`). May be written behind (grouped), as losing one only
+   * risks a repeat.
+   */
   recordServed(items: ServedItem[]): Promise<void>;
+  /** Where the logs reach now. */
+  logPosition(): Promise<LogPosition>;
+  /** Positions given from now on are above `floor` (a restored snapshot covered up to it); kept across restarts. */
+  raiseLogPosition(floor: LogPosition): Promise<void>;
+  /** The events after position `seq`, in log order. */
+  scanEventsAfter(seq: number, batchSize?: number): AsyncIterable<StoredEvent[]>;
+  /** The served items after position `served`, in order. */
+  scanServedAfter(served: number, batchSize?: number): AsyncIterable<ServedItem[]>;
+  /** Videos put after revision `rev`, with the revision of each, in revision order. */
+  videosChangedAfter(rev: number): Promise<Array<{ video: Video; rev: number }>>;
+  /** Users put (or reset) after revision `rev`, with the revision of each, in revision order. */
+  usersChangedAfter(rev: number): Promise<Array<{ user: User; rev: number }>>;
+  /** How many erasures the store has seen: a state snapshot taken before the latest may hold the erased user. */
+  erasureEpoch(): Promise<number>;
   scanVideos(batchSize?: number): AsyncIterable<Video[]>;
   scanUsers(batchSize?: number): AsyncIterable<User[]>;
   /** Every video's id and creator only: what checking events needs, without the cost of whole records. */

@@ -134,7 +134,7 @@ describe('the batch model in serving', () => {
     expect(refit?.users).toBe(60 + 1);
   });
 
-  it('never writes a scheduled ranker snapshot and fits at the same time (each is hundreds of MB at 1M videos)', async () => {
+  it('never writes a scheduled state snapshot and fits at the same time (each is hundreds of MB at 1M videos)', async () => {
     const { service } = server;
     const retrainer = service.retrainer!;
     const events: object[] = [];
@@ -142,17 +142,17 @@ describe('the batch model in serving', () => {
     await send(events);
     expect(retrainer.due()).toBe(true);
     // A snapshot under way: the scheduled check leaves the fit for later.
-    const writing = service.snapshotRanker({ force: true });
+    const writing = service.snapshotState({ force: true });
     expect(await retrainer.checkNow()).toBeUndefined();
     await writing;
     expect(retrainer.due()).toBe(true);
     // A fit under way: the scheduled snapshot waits for the next tick; a forced one (an erasure's) does not.
     await send(likeAndFinish('d-user', 'a8')); // something new to snapshot
     const fitting = retrainer.trainNow();
-    expect(await service.snapshotRanker()).toBeUndefined();
-    expect(await service.snapshotRanker({ force: true })).toMatchObject({ version: expect.any(Number) });
+    expect(await service.snapshotState()).toBeUndefined();
+    expect(await service.snapshotState({ force: true })).toMatchObject({ manifest: expect.anything() });
     expect((await fitting)?.version).toBe(2);
     await send(likeAndFinish('d-user', 'a9'));
-    expect(await service.snapshotRanker()).toMatchObject({ version: expect.any(Number) });
+    expect(await service.snapshotState()).toMatchObject({ manifest: expect.anything() });
   });
 });

@@ -57,6 +57,8 @@ export interface BatchFactors {
   userVectors: Float32Array;
   itemIds: readonly string[];
   itemVectors: Float32Array;
+  /** When the batch model was fitted: the time its warm-started ids were last seen. */
+  trainedAt: number;
 }
 
 export interface RankerSnapshot {

@@ -137,4 +137,12 @@ export const MIGRATIONS: readonly string[] = [
   ALTER TABLE model_snapshots ADD COLUMN parts INTEGER NOT NULL DEFAULT 0;
   ALTER TABLE model_snapshots ADD COLUMN size INTEGER;
   `,
+  // 10: every put of a video or user (and a profile reset) takes the next revision, so a replica restoring a state
+  // snapshot re-reads only the rows changed after the revision the snapshot covers (state-snapshot.ts).
+  `
+  ALTER TABLE videos ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE users ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX videos_rev ON videos(rev);
+  CREATE INDEX users_rev ON users(rev);
+  `,
 ];

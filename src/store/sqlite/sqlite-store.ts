@@ -15,6 +15,7 @@ import type {
   AlgorithmVersionRecord,
   UserErasure,
   ApiKeyRecord,
+  LogPosition,
 } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
 
@@ -108,6 +109,9 @@ interface AuditRow {
 }
 
 const AUDIT_ANCHOR_KEY = 'audit.head';
+/** Meta keys: the positions no new row may take again (store.ts `raiseLogPosition`), and the erasures counted. */
+const LOG_FLOOR_KEY = 'log.floor';
+const ERASURE_EPOCH_KEY = 'erasure.epoch';
 
 function auditFromRow(row: AuditRow): AuditEntry {
   return {
@@ -205,6 +209,8 @@ export class SqliteStore implements Store {
   private servedTimer: NodeJS.Timeout | undefined;
   private insertEventsMany: Database.Statement<unknown[]> | undefined;
   private eventsOfUserPageStatement: Database.Statement<[string, number, number, number], EventRow> | undefined;
+  /** The positions last given (store.ts `LogPosition`): counted here, as the tables' maxima fall when rows are erased. */
+  private readonly position: LogPosition;
 
   /** `cacheMb`: the page cache; a connection that only scans (a feed worker's rebuild) needs little. */
   constructor(
@@ -225,32 +231,33 @@ export class SqliteStore implements Store {
     this.migrate();
     // Heals a bulk load that was interrupted before it rebuilt the index.
     this.db.exec(EVENTS_USER_INDEX);
+    this.position = this.readLogPosition();
     this.statements = {
       putVideo: this.db.prepare(
         `INSERT INTO videos (id, creator, duration_ms, caption, hashtags, sound, language, region, created_at, status,
-           audience, blocked_regions, media_url, thumbnail_url)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+           audience, blocked_regions, media_url, thumbnail_url, rev)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET creator=excluded.creator, duration_ms=excluded.duration_ms,
            caption=excluded.caption, hashtags=excluded.hashtags, sound=excluded.sound, language=excluded.language,
            region=excluded.region, created_at=excluded.created_at, status=excluded.status,
            audience=excluded.audience, blocked_regions=excluded.blocked_regions, media_url=excluded.media_url,
-           thumbnail_url=excluded.thumbnail_url`,
+           thumbnail_url=excluded.thumbnail_url, rev=excluded.rev`,
       ),
       getVideo: this.db.prepare<[string], VideoRow>('SELECT * FROM videos WHERE id = ?'),
       putUser: this.db.prepare(
-        `INSERT INTO users (id, region, created_at, interests, settings, blocked) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO users (id, region, created_at, interests, settings, blocked, rev) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(id) DO UPDATE SET region=excluded.region, created_at=excluded.created_at,
-           interests=excluded.interests, settings=excluded.settings, blocked=excluded.blocked`,
+           interests=excluded.interests, settings=excluded.settings, blocked=excluded.blocked, rev=excluded.rev`,
       ),
       insertImplicitUser: this.db.prepare(
-        'INSERT INTO users (id, region, created_at, interests, settings) VALUES (?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
+        'INSERT INTO users (id, region, created_at, interests, settings, rev) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(id) DO NOTHING',
       ),
       getUser: this.db.prepare<[string], UserRow>('SELECT * FROM users WHERE id = ?'),
       insertEvent: this.db.prepare(
-        `INSERT INTO events (id, user, video, creator, type, ts, watch_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO events (seq, id, user, video, creator, type, ts, watch_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT(user, id) DO NOTHING`,
       ),
-      insertServed: this.db.prepare('INSERT INTO served (user, video, ts) VALUES (?, ?, ?)'),
+      insertServed: this.db.prepare('INSERT INTO served (rowid, user, video, ts) VALUES (?, ?, ?, ?)'),
       eventsOfUser: this.db
         .prepare<[string, number], EventRow>(
           'SELECT seq, id, user, video, creator, type, ts, watch_ms FROM events WHERE user = ? ORDER BY ts DESC, seq DESC LIMIT ?',
@@ -280,9 +287,83 @@ export class SqliteStore implements Store {
     }
   }
 
-  async putVideos(videos: Video[]): Promise<void> {
+  /** The tables' maxima, raised to the floor an erasure or a restored snapshot left (`raiseLogPosition`). */
+  private readLogPosition(): LogPosition {
+    const max = (sql: string) => (this.db.prepare(sql).get() as { v: number | null }).v ?? 0;
+    const stored = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(LOG_FLOOR_KEY) as { value: string } | undefined;
+    const floor = (stored ? JSON.parse(stored.value) : {}) as Partial<LogPosition>;
+    return {
+      seq: Math.max(max('SELECT max(seq) AS v FROM events'), floor.seq ?? 0),
+      served: Math.max(max('SELECT max(rowid) AS v FROM served'), floor.served ?? 0),
+      rev: Math.max(max('SELECT max(rev) AS v FROM videos'), max('SELECT max(rev) AS v FROM users'), floor.rev ?? 0),
+    };
+  }
+
+  /** Runs `work` in a transaction; the positions it gave are taken back if it fails. */
+  private positioned<T>(work: () => T, immediate = false): T {
+    const before = { ...this.position };
+    try {
+      const transaction = this.db.transaction(work);
+      return immediate ? transaction.immediate() : transaction();
+    } catch (error) {
+      Object.assign(this.position, before);
+      throw error;
+    }
+  }
+
+  async logPosition(): Promise<LogPosition> {
+    return { ...this.position };
+  }
+
+  async raiseLogPosition(floor: LogPosition): Promise<void> {
+    this.position.seq = Math.max(this.position.seq, floor.seq);
+    this.position.served = Math.max(this.position.served, floor.served);
+    this.position.rev = Math.max(this.position.rev, floor.rev);
+    this.statements.setMeta.run(LOG_FLOOR_KEY, JSON.stringify(this.position));
+  }
+
+  async erasureEpoch(): Promise<number> {
+    return Number(this.statements.getMeta.get(ERASURE_EPOCH_KEY)?.value ?? 0);
+  }
+
+  async *scanEventsAfter(seq: number, batchSize = 10_000): AsyncIterable<StoredEvent[]> {
+    yield* this.scanBatches<EventRow, StoredEvent>(
+      'SELECT seq, id, user, video, creator, type, ts, watch_ms FROM events WHERE seq > ? ORDER BY seq',
+      batchSize,
+      eventFromRow,
+      true,
+      [seq],
+    );
+  }
+
+  async *scanServedAfter(served: number, batchSize = 10_000): AsyncIterable<ServedItem[]> {
+    this.flushServed();
+    yield* this.scanBatches<[number, string, string, number], ServedItem>(
+      'SELECT rowid, user, video, ts FROM served WHERE rowid > ? ORDER BY rowid',
+      batchSize,
+      (row) => ({ seq: row[0], user: row[1], video: row[2], ts: row[3] }),
+      true,
+      [served],
+    );
+  }
+
+  async videosChangedAfter(rev: number): Promise<Array<{ video: Video; rev: number }>> {
+    return this.db
+      .prepare<[number], VideoRow & { rev: number }>('SELECT * FROM videos WHERE rev > ? ORDER BY rev')
+      .all(rev)
+      .map((row) => ({ video: videoFromRow(row), rev: row.rev }));
+  }
+
+  async usersChangedAfter(rev: number): Promise<Array<{ user: User; rev: number }>> {
+    return this.db
+      .prepare<[number], UserRow & { rev: number }>('SELECT * FROM users WHERE rev > ? ORDER BY rev')
+      .all(rev)
+      .map((row) => ({ user: userFromRow(row), rev: row.rev }));
+  }
+
+  async putVideos(videos: Video[]): Promise<number> {
     const put = this.statements.putVideo;
-    this.db.transaction(() => {
+    return this.positioned(() => {
       for (const v of videos) {
         put.run(
           v.id,
@@ -299,9 +380,11 @@ export class SqliteStore implements Store {
           jsonOrNull(v.blockedRegions),
           v.mediaUrl ?? null,
           v.thumbnailUrl ?? null,
+          ++this.position.rev,
         );
       }
-    })();
+      return this.position.rev;
+    });
   }
 
   async getVideo(id: string): Promise<Video | undefined> {
@@ -309,13 +392,14 @@ export class SqliteStore implements Store {
     return row && videoFromRow(row);
   }
 
-  async putUsers(users: User[]): Promise<void> {
+  async putUsers(users: User[]): Promise<number> {
     const put = this.statements.putUser;
-    this.db.transaction(() => {
+    return this.positioned(() => {
       for (const u of users) {
-        put.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings), blockedJson(u));
+        put.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings), blockedJson(u), ++this.position.rev);
       }
-    })();
+      return this.position.rev;
+    });
   }
 
   async getUser(id: string): Promise<User | undefined> {
@@ -329,24 +413,31 @@ export class SqliteStore implements Store {
     options: { countOnly?: boolean } = {},
   ): Promise<AppendResult> {
     const { insertEvent, insertImplicitUser } = this.statements;
-    return this.db.transaction((): AppendResult => {
+    const position = this.position;
+    return this.positioned((): AppendResult => {
+      let rev = 0;
       for (const u of implicitUsers) {
-        insertImplicitUser.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings));
+        if (insertImplicitUser.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings), position.rev + 1).changes === 1) {
+          rev = ++position.rev;
+        }
       }
-      if (options.countOnly) {
+      // Many rows a statement (bulk loads) when SQLite's own next rowid is the next position: nothing was erased above it.
+      if (options.countOnly && position.seq === this.maxEventSeq()) {
         const added = this.insertEventRows(events);
-        return { added, inserted: [], duplicates: events.length - added };
+        position.seq = this.maxEventSeq();
+        return { added, inserted: [], duplicates: events.length - added, rev };
       }
       const inserted: StoredEvent[] = [];
       let added = 0;
       for (const e of events) {
-        const result = insertEvent.run(e.id, e.user, e.video, e.creator, e.type, e.ts, e.watchMs);
+        const result = insertEvent.run(position.seq + 1, e.id, e.user, e.video, e.creator, e.type, e.ts, e.watchMs);
         if (result.changes !== 1) continue;
         added++;
-        inserted.push({ ...e, seq: Number(result.lastInsertRowid) });
+        position.seq++;
+        if (!options.countOnly) inserted.push({ ...e, seq: position.seq });
       }
-      return { added, inserted, duplicates: events.length - added };
-    })();
+      return { added, inserted, duplicates: events.length - added, rev };
+    });
   }
 
   /**
@@ -383,6 +474,10 @@ export class SqliteStore implements Store {
     return added;
   }
 
+  private maxEventSeq(): number {
+    return (this.db.prepare('SELECT max(seq) AS v FROM events').get() as { v: number | null }).v ?? 0;
+  }
+
   async bulkLoad<T>(work: () => Promise<T>): Promise<T> {
     // The per-user index is the costliest to keep up row by row (measured: ~1.5× faster import without it), and
     // the batches of a bulk load need not each wait for a disk flush: the load reports success only at the end,
@@ -398,7 +493,10 @@ export class SqliteStore implements Store {
   }
 
   async recordServed(items: ServedItem[]): Promise<void> {
-    for (const item of items) this.pendingServed.push(item);
+    for (const item of items) {
+      item.seq = ++this.position.served;
+      this.pendingServed.push(item);
+    }
     this.servedTimer ??= setTimeout(() => this.flushServed(), SERVED_FLUSH_MS);
   }
 
@@ -413,7 +511,7 @@ export class SqliteStore implements Store {
     this.db.pragma('synchronous = NORMAL');
     try {
       this.db.transaction(() => {
-        for (const item of items) insert.run(item.user, item.video, item.ts);
+        for (const item of items) insert.run(item.seq, item.user, item.video, item.ts);
       })();
     } finally {
       this.db.pragma('synchronous = FULL');
@@ -465,10 +563,10 @@ export class SqliteStore implements Store {
 
   async *scanServed(batchSize = 10_000): AsyncIterable<ServedItem[]> {
     this.flushServed();
-    yield* this.scanBatches<[string, string, number], ServedItem>(
-      'SELECT user, video, ts FROM served ORDER BY rowid',
+    yield* this.scanBatches<[number, string, string, number], ServedItem>(
+      'SELECT rowid, user, video, ts FROM served ORDER BY rowid',
       batchSize,
-      (row) => ({ user: row[0], video: row[1], ts: row[2] }),
+      (row) => ({ seq: row[0], user: row[1], video: row[2], ts: row[3] }),
       true,
     );
   }
@@ -651,8 +749,10 @@ export class SqliteStore implements Store {
   async markProfileReset(user: string): Promise<number | undefined> {
     return this.db.transaction((): number | undefined => {
       const seq = (this.db.prepare('SELECT COALESCE(MAX(seq), 0) AS seq FROM events').get() as { seq: number }).seq;
-      const changed = this.db.prepare('UPDATE users SET profile_reset_seq = ? WHERE id = ?').run(seq, user).changes;
-      return changed === 0 ? undefined : seq;
+      const changed = this.db.prepare('UPDATE users SET profile_reset_seq = ?, rev = ? WHERE id = ?').run(seq, this.position.rev + 1, user).changes;
+      if (changed === 0) return undefined;
+      this.position.rev++;
+      return seq;
     })();
   }
 
@@ -676,6 +776,10 @@ export class SqliteStore implements Store {
       const users = this.db.prepare('DELETE FROM users WHERE id = ?').run(id).changes;
       // The user's keys name them: they go too (and stop working), rather than be kept revoked.
       const apiKeys = this.db.prepare('DELETE FROM api_keys WHERE user = ?').run(id).changes;
+      // Positions of the deleted rows are never given again (a snapshot may cover them), and every state snapshot
+      // taken before now may hold the user: the epoch tells a restore not to use one.
+      this.statements.setMeta.run(LOG_FLOOR_KEY, JSON.stringify(this.position));
+      this.statements.setMeta.run(ERASURE_EPOCH_KEY, String(Number(this.statements.getMeta.get(ERASURE_EPOCH_KEY)?.value ?? 0) + 1));
       return { users, events, served, videos, apiKeys };
     }).immediate();
     // secure_delete zeroed the rows in the pages; the checkpoint copies those pages into the file and empties the
