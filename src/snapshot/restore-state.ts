@@ -80,7 +80,9 @@ export async function restoreState(
 export function reviveSnapshot(loaded: LoadedSnapshot, algorithm: AlgorithmConfig): void {
   const { state } = loaded;
   state.onChange = undefined;
-  (state as { algorithm: AlgorithmConfig }).algorithm = algorithm;
+  // `state.algorithm` stays the snapshot's: it is read only when a state is built, and the settings that shape the
+  // state were checked equal to the current ones (stateShapingConfig) before this snapshot was chosen.
+  void algorithm;
   const learner = state.learner;
   if (state.videoVectors && learner && loaded.annPath) state.videoVectors.revive(() => learner.retrieval, loaded.annPath);
 }

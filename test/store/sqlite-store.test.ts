@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { AcceptedEvent, User, Video } from '../../src/core/schemas.js';
 import { MIGRATIONS } from '../../src/store/sqlite/migrations.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import type { ServedItem } from '../../src/store/store.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const temp = makeTempDir();
@@ -185,10 +186,13 @@ describe('SqliteStore', () => {
   it('writes served items behind, and has them after close', async () => {
     const path = join(temp.dir, 'served.db');
     let store = new SqliteStore(path);
-    await store.recordServed([{ user: 'bob', video: 'v1', ts: 1 }]);
+    const items: ServedItem[] = [{ user: 'bob', video: 'v1', ts: 1 }, { user: 'ann', video: 'v2', ts: 2 }];
+    await store.recordServed(items);
+    expect(items.map((item) => item.seq)).toEqual([1, 2]); // positions given at once, the rows written behind
     await store.close();
     store = new SqliteStore(path);
-    expect(await collect(store.scanServed())).toEqual([{ user: 'bob', video: 'v1', ts: 1 }]);
+    expect(await collect(store.scanServed())).toEqual([{ seq: 1, user: 'bob', video: 'v1', ts: 1 }, { seq: 2, user: 'ann', video: 'v2', ts: 2 }]);
+    expect(await collect(store.scanServedAfter(1))).toEqual([{ seq: 2, user: 'ann', video: 'v2', ts: 2 }]);
     await store.close();
   });
 });

@@ -469,7 +469,7 @@ export class SqliteStore implements Store {
     }
     for (; i < events.length; i++) {
       const e = events[i]!;
-      added += this.statements.insertEvent.run(e.id, e.user, e.video, e.creator, e.type, e.ts, e.watchMs).changes;
+      added += this.statements.insertEvent.run(null, e.id, e.user, e.video, e.creator, e.type, e.ts, e.watchMs).changes;
     }
     return added;
   }
