@@ -34,12 +34,19 @@ export function digestGraph(root: unknown, omit: readonly object[] = []): string
     else if (typeof value === 'bigint') tag(`b${value}`);
     else if (typeof value === 'function') tag('F');
     else if (typeof value === 'object') {
-      const seen = visited.get(value);
-      if (seen !== undefined) {
-        tag(`@${seen}`);
-        continue;
-      }
-      visited.set(value, visited.size);
+      // Instances of the state's classes are shared on purpose (one catalogue read by every index) and may form
+      // cycles: each is walked once, then named by its order. Containers and arrays are compared by content only —
+      // whether two users' empty block lists are one object or two is not state.
+      const proto = Object.getPrototypeOf(value) as object | null;
+      const shared = proto !== null && proto !== Object.prototype && !Array.isArray(value) && !(value instanceof Map) && !(value instanceof Set) && !ArrayBuffer.isView(value);
+      if (shared) {
+        const seen = visited.get(value);
+        if (seen !== undefined) {
+          tag(`@${seen}`);
+          continue;
+        }
+        visited.set(value, visited.size);
+      } else if (visited.get(value) === -1) continue;
       digestObject(value, hash, stack);
     }
   }

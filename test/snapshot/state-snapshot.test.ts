@@ -75,7 +75,7 @@ describe('state snapshot', () => {
         expect(stateDigest(restored)).toBe(stateDigest(whole));
         expect(restored.position).toEqual(whole.position);
       }),
-      { numRuns: 12 },
+      { numRuns: 25 },
     );
   });
 
