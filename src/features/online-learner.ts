@@ -24,7 +24,8 @@ const MIN_EXPOSURES_PER_POSITIVE = 0.5;
 export class OnlineLearner {
   ranker: MultiTaskRanker;
   retrieval: RetrievalTower;
-  private readonly input = new RankerInput();
+  /** Scratch of one learning step; it names the last event's user and creator, so an erasure replaces it. */
+  private input = new RankerInput();
   private readonly buffers = newLabelBuffers();
   /** Log position of the last event learned, so a restored snapshot resumes after it. */
   lastSeq = 0;
@@ -117,6 +118,7 @@ export class OnlineLearner {
   forgetUser(id: string): void {
     this.ranker.forgetUser(id);
     this.retrieval.forgetUser(id);
+    this.input = new RankerInput();
   }
 
   /** A profile reset: the user's vectors as a viewer, in both models. */

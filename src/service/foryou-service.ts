@@ -81,6 +81,8 @@ export class ForyouService {
   private algorithmAudit: Promise<number> = Promise.resolve(0);
   /** This thread's own feed pages while it also relays the feed workers' requests: one per event-loop turn. */
   private readonly ownPages = new TurnQueue();
+  /** The log position of the state snapshot this service started from; undefined when it replayed the whole log. */
+  readonly restoredFrom: LogPosition | undefined;
   /** Where state snapshots are written (state-snapshot.ts); undefined for an in-memory store. */
   private readonly snapshotDir: string | undefined;
   /** The positions the latest snapshot covers: a state that has not moved since is not written again. */
@@ -107,6 +109,7 @@ export class ForyouService {
     restoredFrom: LogPosition | undefined,
   ) {
     this.snapshotDir = snapshotDirOf(location);
+    this.restoredFrom = restoredFrom;
     this.lastSnapshot = restoredFrom ? JSON.stringify(restoredFrom) : '';
     this.audit = new AuditLog(store);
     this.retrainer =

@@ -33,21 +33,34 @@ export const STATE_CLASSES = new ClassRegistry([
   { name: 'VidxSet', ctor: VidxSet },
   { name: 'EngagementLedger', ctor: EngagementLedger },
   { name: 'RecentRejections', ctor: RecentRejections },
-  { name: 'TrendingIndex', ctor: TrendingIndex },
+  { name: 'TrendingIndex', ctor: TrendingIndex, caches: ['byRegion', 'builtAt', 'builtVersion'] },
   { name: 'TopKeys', ctor: TopKeys },
-  { name: 'RecencyIndex', ctor: RecencyIndex },
-  { name: 'CoEngagementIndex', ctor: CoEngagementIndex },
+  { name: 'RecencyIndex', ctor: RecencyIndex, caches: ['newestFirst', 'builtVersion', 'builtAt'] },
+  { name: 'CoEngagementIndex', ctor: CoEngagementIndex, caches: ['pairScratch'] },
   { name: 'TopicIndex', ctor: TopicIndex },
   { name: 'TopicKeyList', ctor: TopicKeyList },
   { name: 'FreshExposure', ctor: FreshExposure },
   // A closure over the catalogue, remade on first use.
-  { name: 'OnlineLearner', ctor: OnlineLearner, transient: ['negative'] },
+  { name: 'OnlineLearner', ctor: OnlineLearner, transient: ['negative'], caches: ['input', 'buffers'] },
   { name: 'RankerInput', ctor: RankerInput },
-  { name: 'MultiTaskRanker', ctor: MultiTaskRanker },
-  { name: 'RetrievalTower', ctor: RetrievalTower },
+  {
+    name: 'MultiTaskRanker',
+    ctor: MultiTaskRanker,
+    caches: ['item', 'user', 'z', 'zGradient', 'logits', 'errors', 'hashtagSlots', 'slots', 'slotCache', 'cacheReleases', 'hashtagSlotCache', 'hashtagCacheReleases', 'predictedUser'],
+  },
+  {
+    name: 'RetrievalTower',
+    ctor: RetrievalTower,
+    caches: ['rows', 'norms', 'cosines', 'weights', 'partSlots', 'partTables', 'partShares', 'partCounts', 'unitUser', 'userGradient', 'rowGradient', 'directionScratch'],
+  },
   { name: 'EmbeddingTable', ctor: EmbeddingTable },
   // hnswlib's native index is written beside the state by hnswlib itself; the tower is reached through the learner.
   { name: 'VideoVectorIndex', ctor: VideoVectorIndex, transient: ['index', 'tower'] },
   // The fitted model's arrays are the store's model record, reloaded by its version.
-  { name: 'BatchModelState', ctor: BatchModelState, transient: ['artifact'] },
+  {
+    name: 'BatchModelState',
+    ctor: BatchModelState,
+    transient: ['artifact'],
+    caches: ['strength', 'touched', 'history', 'scores', 'folded', 'topValues', 'deep', 'deepValues'],
+  },
 ]);

@@ -17,6 +17,11 @@ export interface SnapshotClass {
   ctor: abstract new (...args: never[]) => object;
   /** Fields that are not written (functions, native handles, data reloaded from elsewhere); `revive` restores them. */
   transient?: readonly string[];
+  /**
+   * Fields that are scratch space or caches of values computed from the rest (recomputed, or overwritten, before any
+   * use): written like the others, but left out of a state's digest, since merely serving a feed fills them.
+   */
+  caches?: readonly string[];
 }
 
 /** Typed arrays at least this large are written as raw bytes beside the skeleton rather than inside it. */
@@ -68,18 +73,18 @@ interface ClassRecord {
 }
 
 export class ClassRegistry {
-  private readonly byCtor = new Map<unknown, { name: string; transient: ReadonlySet<string> }>();
+  private readonly byCtor = new Map<unknown, { name: string; transient: ReadonlySet<string>; caches: ReadonlySet<string> }>();
   private readonly byName = new Map<string, SnapshotClass['ctor']>();
 
   constructor(classes: readonly SnapshotClass[]) {
     for (const entry of classes) {
       if (this.byName.has(entry.name)) throw new Error(`snapshot class "${entry.name}" registered twice`);
-      this.byCtor.set(entry.ctor, { name: entry.name, transient: new Set(entry.transient ?? []) });
+      this.byCtor.set(entry.ctor, { name: entry.name, transient: new Set(entry.transient ?? []), caches: new Set(entry.caches ?? []) });
       this.byName.set(entry.name, entry.ctor);
     }
   }
 
-  describe(value: object): { name: string; transient: ReadonlySet<string> } | undefined {
+  describe(value: object): { name: string; transient: ReadonlySet<string>; caches: ReadonlySet<string> } | undefined {
     return this.byCtor.get(Object.getPrototypeOf(value)?.constructor);
   }
 
@@ -217,9 +222,16 @@ export function decodeGraph(skeletonBytes: Uint8Array, buffers: readonly ArrayBu
   const memo = new Map<object, unknown>();
 
   const decode = (value: unknown): unknown => {
-    if (value === null || typeof value !== 'object' || ArrayBuffer.isView(value)) return value;
+    if (value === null || typeof value !== 'object') return value;
     const known = memo.get(value);
     if (known !== undefined) return known;
+    if (ArrayBuffer.isView(value)) {
+      // node:v8 reads a small typed array as a view into the skeleton's bytes: copied out, or every such array would
+      // keep the whole skeleton alive, and the next snapshot would write it again (strings of erased users included).
+      const copy = (value as TypedArray).slice();
+      memo.set(value, copy);
+      return copy;
+    }
     if (Array.isArray(value)) {
       memo.set(value, value);
       for (let i = 0; i < value.length; i++) {

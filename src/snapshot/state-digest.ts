@@ -6,6 +6,7 @@
  */
 import { createHash, type Hash } from 'node:crypto';
 import type { OnlineState } from '../features/online-state.js';
+import { STATE_CLASSES } from './state-classes.js';
 
 export function stateDigest(state: OnlineState): string {
   return digestGraph(state, state.videoVectors ? [state.videoVectors] : []);
@@ -72,8 +73,10 @@ function digestObject(value: object, hash: Hash, stack: unknown[]): void {
     for (const member of value) parts.push(member);
   } else {
     // Fields without a value, and functions (rebuilt after a restore, not restored: state-classes.ts), are left out.
+    // So are caches and scratch space (state-classes.ts): serving a feed fills them without changing the state.
     const record = value as Record<string, unknown>;
-    const keys = Object.keys(value).filter((key) => record[key] !== undefined && typeof record[key] !== 'function');
+    const caches = STATE_CLASSES.describe(value)?.caches;
+    const keys = Object.keys(value).filter((key) => record[key] !== undefined && typeof record[key] !== 'function' && !caches?.has(key));
     hash.update(`{${(Object.getPrototypeOf(value) as object | null)?.constructor?.name ?? ''}${keys.length}`);
     for (const key of keys) parts.push(key, record[key]);
   }
