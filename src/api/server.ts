@@ -19,6 +19,7 @@ import { registerEventRoutes } from './routes/event-routes.js';
 import { registerFeedRoutes } from './routes/feed-routes.js';
 import { registerHealthRoutes } from './routes/health-routes.js';
 import { registerMediaRoutes } from './routes/media-routes.js';
+import { registerOperationsRoutes } from './routes/operations-routes.js';
 import { registerTransparencyRoutes } from './routes/transparency-routes.js';
 import { DEFAULT_MAX_UPLOAD_BYTES, registerUploadRoutes } from './routes/upload-routes.js';
 import { registerUserControlRoutes } from './routes/user-control-routes.js';
@@ -101,6 +102,7 @@ export async function buildServer(service: ForyouService, options: ServerOptions
   registerFeedRoutes(app, service);
   registerAlgorithmRoutes(app, service);
   registerAuditRoutes(app, service);
+  registerOperationsRoutes(app, service);
   registerTransparencyRoutes(app, service);
   registerUserDataRoutes(app, service);
   registerUserControlRoutes(app, service);

@@ -50,6 +50,8 @@ export async function runGets(
   url: (i: number) => string,
   headers: Record<string, string> = {},
   maxSeconds = 120,
+  /** Ends the run early (checked before each request): load kept up while something else happens. */
+  stopWhen: () => boolean = () => false,
 ): Promise<TimedRequests> {
   const latenciesMs: number[] = [];
   let failures = 0;
@@ -62,7 +64,7 @@ export async function runGets(
   const worker = async () => {
     const connection = new KeepAliveConnection();
     try {
-      while (next < total && Date.now() < deadline) {
+      while (next < total && Date.now() < deadline && !stopWhen()) {
         const i = next++;
         const t = process.hrtime.bigint();
         const target = new URL(url(i));

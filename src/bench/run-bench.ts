@@ -16,6 +16,7 @@ import { runGets, runRequests } from './http-load.js';
 import { measureRankerThroughput } from './ranker-throughput.js';
 import { benchAnn, type AnnBench } from './ann-recall.js';
 import { CLI, spawnServe } from './serve-process.js';
+import { feedsDuring, postBatches, restartServer, untilReady } from './stall-and-restart.js';
 import { elapsedMs, percentile, processMemoryMb, round, sortedCopy } from './measure.js';
 import {
   capture,
@@ -29,6 +30,9 @@ import {
   type ServedQuality,
 } from './served-quality.js';
 
+
+/** Events of the burst that feeds are measured during (the restart issue's 100k). */
+const BURST_EVENTS = 100_000;
 
 export interface BenchOptions {
   videos: number;
@@ -57,6 +61,20 @@ export interface BenchResult {
   importEventsPerSec: number;
   importSeconds: number;
   startupSeconds: number;
+  /** Stop (a snapshot written at close), then start with it present: seconds from the start until `/readyz` is 200. */
+  restartSeconds: number;
+  /** From SIGTERM to exit, the snapshot written at close included. */
+  stopSeconds: number;
+  /** Feeds one at a time while the server writes a state snapshot, and how long the snapshot took. */
+  feedP99DuringSnapshotMs: number;
+  snapshotSeconds: number;
+  /** Feeds one at a time while `burstEvents` events arrive in batches of `batchSize`, four at a time. */
+  feedP99DuringIngestMs: number;
+  burstEvents: number;
+  burstEventsPerSec: number;
+  burstBatchP99Ms: number;
+  /** The longest event-loop pause of the serving process over the whole run after its start (`/v1/ops/runtime`). */
+  maxLoopPauseMs: number;
   feedP50Ms: number;
   feedP99Ms: number;
   feedPerSec: number;
@@ -142,7 +160,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   log('serve: starting (rebuilds the online state from the store)');
   const startupStart = process.hrtime.bigint();
   // The benchmark is one client sending everything through one service key: no rate limit may cut it short.
-  const server = await spawnServe([
+  const serveArgs = [
     '--db',
     dbPath,
     '--rate-limit',
@@ -154,7 +172,9 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     '0',
     '--retrain-every-min',
     '0',
-  ]);
+  ];
+  let server = await spawnServe(serveArgs);
+  await untilReady(server.url);
   const auth = { authorization: `Bearer ${server.serviceKey}` };
   const startupSeconds = elapsedMs(startupStart) / 1000;
   try {
@@ -231,6 +251,31 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
 
     const memory = processMemoryMb(server.child.pid!);
+
+    log('snapshot: feeds one at a time while the server writes a snapshot of its state');
+    const duringSnapshot = await feedsDuring(feedUrl, auth, async () => {
+      const response = await fetch(`${server.url}/v1/ops/snapshot`, { method: 'POST', headers: auth });
+      if (!response.ok) throw new Error(`snapshot failed: ${await response.text()}`);
+      return (await response.json()) as { ms: number; bytes: number };
+    });
+    log(`snapshot: ${round(duringSnapshot.result.bytes / 2 ** 20)} MiB in ${duringSnapshot.result.ms} ms; feed p99 meanwhile ${duringSnapshot.feedP99Ms} ms`);
+
+    log(`ingest burst: feeds one at a time while ${BURST_EVENTS} events arrive in batches of ${options.batchSize}`);
+    const burst = [...generateEvents(world, BURST_EVENTS, { idPrefix: 'b', seed: options.seed + 2 })].map(clientEvent);
+    const burstNow = Date.now();
+    for (const event of burst) event.ts = burstNow;
+    const burstBatches: string[] = [];
+    for (let i = 0; i < burst.length; i += options.batchSize) burstBatches.push(JSON.stringify({ events: burst.slice(i, i + options.batchSize) }));
+    const duringIngest = await feedsDuring(feedUrl, auth, () => postBatches(server.url, auth, burstBatches));
+    const burstSent = duringIngest.result;
+    log(`ingest burst: ${Math.round(burst.length / burstSent.seconds)} events/s, feed p99 meanwhile ${duringIngest.feedP99Ms} ms`);
+
+    const runtime = (await (await fetch(`${server.url}/v1/ops/runtime`, { headers: auth })).json()) as { eventLoop: { maxMs: number } };
+
+    log('restart: stop (a snapshot is written at close), start, until /readyz answers 200');
+    const restart = await restartServer(server, serveArgs, {});
+    server = restart.server;
+    log(`restart: stopped in ${restart.stopSeconds} s, ready again in ${restart.restartSeconds} s`);
     return {
       videos: options.videos,
       users: options.users,
@@ -240,6 +285,15 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       importEventsPerSec: Math.round(files.counts.events / importSeconds),
       importSeconds: round(importSeconds),
       startupSeconds: round(startupSeconds),
+      restartSeconds: restart.restartSeconds,
+      stopSeconds: restart.stopSeconds,
+      feedP99DuringSnapshotMs: duringSnapshot.feedP99Ms,
+      snapshotSeconds: round(duringSnapshot.result.ms / 1000),
+      feedP99DuringIngestMs: duringIngest.feedP99Ms,
+      burstEvents: burst.length,
+      burstEventsPerSec: Math.round(burst.length / burstSent.seconds),
+      burstBatchP99Ms: round(percentile(sortedCopy(burstSent.latenciesMs), 99)),
+      maxLoopPauseMs: runtime.eventLoop.maxMs,
       feedP50Ms: round(percentile(latencies, 50)),
       feedP99Ms: round(percentile(latencies, 99)),
       feedPerSec: Math.round(parallel.latenciesMs.length / parallel.seconds),

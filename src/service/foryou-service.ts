@@ -21,6 +21,7 @@ import { AuditLog } from './audit-log.js';
 import { TurnQueue } from './turn-queue.js';
 import { BatchRetrainer, type RetrainOptions } from './batch-retrainer.js';
 import { compactHeap } from './compact-heap.js';
+import { LoopDelay } from './loop-delay.js';
 import { ErasureWatch, type ErasureTicket } from './erasure-watch.js';
 import { feedCursorKey } from './feed-cursor-key.js';
 import type { CursorKey } from '../pipeline/cursor.js';
@@ -81,6 +82,10 @@ export class ForyouService {
   private algorithmAudit: Promise<number> = Promise.resolve(0);
   /** This thread's own feed pages while it also relays the feed workers' requests: one per event-loop turn. */
   private readonly ownPages = new TurnQueue();
+  /** Event-loop pauses since the service was opened (after its start-up replay). */
+  readonly loopDelay = new LoopDelay();
+  /** What the latest snapshot this service wrote covers, and how long it took. */
+  lastWrittenSnapshot: { position: LogPosition; ms: number; createdAt: number } | undefined;
   /** The log position of the state snapshot this service started from; undefined when it replayed the whole log. */
   readonly restoredFrom: LogPosition | undefined;
   /** Where state snapshots are written (state-snapshot.ts); undefined for an in-memory store. */
@@ -166,6 +171,7 @@ export class ForyouService {
         const keep = options.keep ?? SNAPSHOTS_KEPT;
         const written = this.workers ? await this.workers.snapshot(this.snapshotDir, keep) : writeStateSnapshot(this.state, this.snapshotDir, keep);
         this.lastSnapshot = JSON.stringify(written.manifest.position);
+        this.lastWrittenSnapshot = { position: written.manifest.position, ms: Math.round(written.ms), createdAt: written.manifest.createdAt };
         this.log(`state snapshot at log position ${written.manifest.position.seq} written in ${(written.ms / 1000).toFixed(1)} s`);
         return written;
       } finally {
@@ -280,6 +286,7 @@ export class ForyouService {
     await this.snapshotState().catch((error: Error) => this.log(`state snapshot at close failed: ${error.message}`));
     await this.workers?.close();
     await this.store.close();
+    this.loopDelay.stop();
   }
 }
 

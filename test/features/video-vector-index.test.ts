@@ -192,7 +192,7 @@ describe('video vector index', () => {
     expect(indexedScore(state, last.user, lastVidx)).toBeCloseTo(expected, 4);
   });
 
-  it('round-trips through a SQLite snapshot: a restarted service restores it and retrieves the same neighbours', async () => {
+  it('round-trips through a state snapshot: a restarted service restores it and retrieves the same neighbours', async () => {
     const db = join(temp.dir, 'ann.db');
     const world = createWorld({ users: 100, videos: 2_000, seed: 9 });
     let service = await ForyouService.open(db);
@@ -208,9 +208,7 @@ describe('video vector index', () => {
     await service.close();
 
     service = await ForyouService.open(db);
-    const snapshot = await service.store.latestModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME);
-    expect(snapshot?.meta.seq).toBe(events.length);
-    expect(service.state.videoVectors!.restoredFromSnapshot).toBe(true);
+    expect(service.restoredFrom?.seq).toBe(events.length);
     expect(service.state.videoVectors!.size).toBe(size);
     expect(users.map((user) => neighbours(service.state, user, 50))).toEqual(before);
 
@@ -221,7 +219,7 @@ describe('video vector index', () => {
     await service.store.close();
     service = await ForyouService.open(db);
     const index = service.state.videoVectors!;
-    expect(index.restoredFromSnapshot).toBe(true);
+    expect(service.restoredFrom?.seq).toBe(events.length);
     expect(index.pending).toBe(0);
     const lastLate = late[late.length - 1]!;
     const lastVidx = service.state.catalog.vidx(lastLate.video!)!;

@@ -1,0 +1,41 @@
+/** For operators: the running service's own state (log position, snapshots, event-loop pauses), and a snapshot on demand. */
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { basename } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import type { ForyouService } from '../../service/foryou-service.js';
+import { ACCESS } from '../access.js';
+
+export function registerOperationsRoutes(app: FastifyInstance, service: ForyouService): void {
+  const api = app.withTypeProvider<ZodTypeProvider>();
+
+  api.get(
+    '/v1/ops/runtime',
+    {
+      schema: { tags: ['operations'], summary: 'Log position, the snapshot started from and the latest, event-loop pauses since ready' },
+      config: { access: ACCESS.algorithmReader },
+    },
+    async () => ({
+      position: service.state.position,
+      restoredFrom: service.restoredFrom ?? null,
+      lastSnapshot: service.lastWrittenSnapshot ?? null,
+      eventLoop: service.loopDelay.summary(),
+      feedWorkers: service.feedWorkers,
+    }),
+  );
+
+  api.post(
+    '/v1/ops/snapshot',
+    {
+      schema: { tags: ['operations'], summary: 'Writes a snapshot of the whole online state now (a feed worker writes it; feeds go on)' },
+      config: { access: ACCESS.service },
+    },
+    async () => {
+      const written = await service.snapshotState({ force: true });
+      if (!written) {
+        throw new InputError('this service keeps no snapshots (an in-memory store)', [{ field: 'store', message: 'in-memory' }], 409);
+      }
+      return { path: basename(written.path), position: written.manifest.position, ms: Math.round(written.ms), bytes: written.manifest.state.bytes + (written.manifest.ann?.bytes ?? 0), pruned: written.pruned };
+    },
+  );
+}
