@@ -43,6 +43,12 @@ const SEEN_TYPES: ReadonlySet<EventType> = new Set([
  */
 const REBUILD_TIDY_EVENTS = 2_000_000;
 
+/**
+ * Rows per batch of the rebuild's scans, with a turn of the event loop after each (nextTurn): 1,000 events take tens
+ * of milliseconds to replay, so a starting process answers its probes and hears SIGTERM within a fraction of a second.
+ */
+const REBUILD_BATCH = 1_000;
+
 /** One call of the mutators, as a replica replays it (service/feed-workers.ts). */
 export type StateChange =
   | { op: 'putVideo'; video: Video }
@@ -115,8 +121,14 @@ export class OnlineState implements CatalogLookup {
   static async rebuild(store: Store, algorithm: AlgorithmConfig, options: { learn?: boolean; tidy?: () => void } = {}): Promise<OnlineState> {
     const state = new OnlineState(algorithm, options);
     state.videoVectors?.defer();
-    for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
-    for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
+    for await (const videos of store.scanVideos(REBUILD_BATCH)) {
+      for (const video of videos) state.putVideo(video);
+      await nextTurn();
+    }
+    for await (const users of store.scanUsers(REBUILD_BATCH)) {
+      for (const user of users) state.users.put(user);
+      await nextTurn();
+    }
     await state.restoreRanker(store);
     // Before the events: those after the model's position join each user's history as they replay.
     const batch = await latestBatchModel(store);
@@ -125,7 +137,7 @@ export class OnlineState implements CatalogLookup {
     // A profile reset took effect after the events it covers and before the next: replayed at that point.
     const resets = await store.profileResets();
     let untidy = 0;
-    for await (const events of store.scanEvents()) {
+    for await (const events of store.scanEvents(REBUILD_BATCH)) {
       for (const event of events) {
         if (resets.size > 0) state.replayResetBefore(event.user, event.seq, resets);
         state.applyEvent(event);
@@ -135,9 +147,13 @@ export class OnlineState implements CatalogLookup {
         options.tidy();
         untidy = 0;
       }
+      await nextTurn();
     }
     for (const [user, seq] of resets) state.replayReset(user, seq);
-    for await (const served of store.scanServed()) for (const item of served) state.applyServed(item);
+    for await (const served of store.scanServed(REBUILD_BATCH)) {
+      for (const item of served) state.applyServed(item);
+      await nextTurn();
+    }
     state.videoVectors?.attach();
     return state;
   }
@@ -346,4 +362,12 @@ export class OnlineState implements CatalogLookup {
     this.freshExposure.countServed(vidx, item.ts);
     this.onChange?.({ op: 'applyServed', item });
   }
+}
+
+/**
+ * Lets the event loop run between the rebuild's batches: a scan's batches otherwise follow one another in microtasks,
+ * and a rebuild of minutes left the starting process deaf to its probes (/livez, /readyz) and to SIGTERM throughout.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }
