@@ -7,6 +7,7 @@ import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fast
 import { ApiKeys } from '../auth/api-keys.js';
 import type { ForyouService } from '../service/foryou-service.js';
 import { registerAccessControl, SECURITY_SCHEME } from './access.js';
+import type { BootServer } from './boot-server.js';
 import { registerErrorHandler } from './errors.js';
 import { registerJsonBody } from './json-body.js';
 import { requestLogFields } from './request-log.js';
@@ -47,6 +48,12 @@ export interface ServerOptions {
   maxUploadBytes?: number;
   /** What all user keys together may send about one video a minute; kinds not given keep their default. */
   videoSignalLimits?: Partial<VideoSignalLimits>;
+  /**
+   * The server to answer on, listening already (`foryou serve`'s boot server): fastify creates none and never
+   * listens; after `await app.ready()`, `server.handOver()` gives it the requests. Default: fastify's own server,
+   * for `app.listen` or `app.inject`.
+   */
+  server?: BootServer;
 }
 
 export async function buildServer(service: ForyouService, options: ServerOptions = {}): Promise<FastifyInstance> {
@@ -58,11 +65,15 @@ export async function buildServer(service: ForyouService, options: ServerOptions
     // the largest video included, on a slow phone line) gets two minutes.
     requestTimeout: REQUEST_TIMEOUT_MS,
     routerOptions: { maxParamLength: 1024 },
+    serverFactory: options.server?.serverFactory,
     // A path that is not valid percent-encoding never reaches a route: answer it in the API's own error shape.
     frameworkErrors: (error, _request, reply) => {
       (reply as FastifyReply).code(400).send({ error: 'invalid URL', problems: [{ field: 'url', message: error.message }] });
     },
   });
+  const given = options.server;
+  // fastify closes only a server it listened on itself; `app.close()` must close a given one too.
+  if (given) app.addHook('onClose', () => given.close());
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerJsonBody(app);

@@ -1,17 +1,15 @@
 import { setFlagsFromString } from 'node:v8';
 import { InvalidArgumentError, type Command } from 'commander';
-import { buildServer } from '../api/server.js';
+import { BootServer } from '../api/boot-server.js';
 import { parseRateLimits, RATE_LIMIT_CLASSES, type RateLimits } from '../api/rate-limits.js';
-import { ApiKeys } from '../auth/api-keys.js';
-import { DEMO_USER, ensureDemoCatalogue } from '../service/demo.js';
-import { ensureDemoMedia } from '../service/demo-media.js';
-import { issueDemoKeys } from '../service/demo-keys.js';
-import { auditKeyChanges } from '../service/key-audit.js';
 import { defaultFeedWorkers } from '../service/feed-workers.js';
-import { defaultMediaDir, ForyouService } from '../service/foryou-service.js';
+import type { StartProgress } from '../service/foryou-service.js';
 import { nonNegativeInteger, port as parsePort, positiveInteger } from './option-parsers.js';
 import { isModelName, MODEL_NAMES } from '../models/registry.js';
 import { DEFAULT_RETRAIN, type RetrainOptions } from '../service/batch-retrainer.js';
+
+/** How often, at most, a starting server logs its progress; a start shorter than this logs none. */
+const PROGRESS_LOG_EVERY_MS = 2_000;
 
 interface ServeOptions {
   port?: string;
@@ -39,6 +37,17 @@ interface ServeOptions {
  */
 function limitHeapGrowth(percent: number): void {
   if (percent > 0) setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/** Logs the start's progress to stderr at most every PROGRESS_LOG_EVERY_MS. */
+function progressLog(): (progress: StartProgress) => void {
+  let last = performance.now();
+  return ({ phase, done, total }) => {
+    const now = performance.now();
+    if (now - last < PROGRESS_LOG_EVERY_MS) return;
+    last = now;
+    console.error(`foryou: starting: ${phase} ${done}/${total}`);
+  };
 }
 
 function retrainModelOption(text: string): string {
@@ -94,10 +103,18 @@ export function registerServe(program: Command): void {
       } catch (error) {
         throw new Error(`--port ${(error as Error).message}, got "${options.port ?? process.env.PORT}"`);
       }
-      if (options.demo) {
-        await ensureDemoCatalogue(options.db, (line) => console.error(line));
-        await ensureDemoMedia(options.db, defaultMediaDir(options.db), (line) => console.error(line));
-      }
+      // The port opens first, before the modules of the service and the server load: an orchestrator's probes get
+      // an answer (/livez 200, /readyz 503 with progress) while the state is rebuilt, seconds to many minutes.
+      const boot = await BootServer.listen(port, options.host);
+      console.error(`foryou: listening on ${boot.url} while starting (/livez: 200; /readyz: 503 until ready)`);
+      // A signal while starting ends the process at once: every write so far is a committed transaction (one cut
+      // short rolls back), and the state being rebuilt in memory is rebuilt at the next start anyway.
+      let stop = async () => {
+        console.error('foryou: stopped while starting');
+      };
+      const shutdown = () => void stop().then(() => process.exit(0));
+      process.once('SIGINT', shutdown);
+      process.once('SIGTERM', shutdown);
       const retrain: RetrainOptions | undefined = options.retrain
         ? {
             model: options.retrainModel as RetrainOptions['model'],
@@ -106,40 +123,37 @@ export function registerServe(program: Command): void {
             maxItems: options.batchMaxItems,
           }
         : undefined;
-      const service = await ForyouService.open(options.db, {
-        feedWorkers: options.feedWorkers,
-        retrain,
-        log: (line) => console.error(`foryou: ${line}`),
-      });
-      const staticKeys = { admin: process.env.FORYOU_ADMIN_KEY, service: process.env.FORYOU_SERVICE_KEY };
-      const keys = new ApiKeys(service.store, { staticKeys, onChange: auditKeyChanges(service.audit, 'foryou serve --demo') });
-      const demoKeys = options.demo ? await issueDemoKeys(service.store, keys) : undefined;
-      if (!staticKeys.admin && !staticKeys.service && !(await service.store.listApiKeys()).some((k) => k.revokedAt === null)) {
-        console.error('foryou: no API keys yet: only public routes will answer; create one with `foryou keys create`');
-      }
-      const app = await buildServer(service, {
-        logger: options.log ?? false,
-        demoUser: options.demo ? DEMO_USER : undefined,
-        demoUserKey: demoKeys?.user,
-        keys,
-        rateLimits: options.rateLimit,
-        maxUploadBytes: options.maxUploadMb * 1024 * 1024,
-      });
-      const shutdown = async () => {
+      const log = progressLog();
+      const { startApp } = await import('./serve-app.js');
+      const { service, app, demo } = await startApp(
+        {
+          db: options.db,
+          demo: options.demo ?? false,
+          log: options.log ?? false,
+          rateLimits: options.rateLimit,
+          feedWorkers: options.feedWorkers,
+          maxUploadBytes: options.maxUploadMb * 1024 * 1024,
+          retrain,
+        },
+        boot,
+        (progress) => {
+          boot.report(progress);
+          log(progress);
+        },
+      );
+      stop = async () => {
         await app.close();
         await service.close();
-        process.exit(0);
       };
-      process.once('SIGINT', shutdown);
-      process.once('SIGTERM', shutdown);
-      const address = await app.listen({ port, host: options.host });
+      boot.handOver();
       // A store with events and no batch model gets its first fit now, in the background.
       void service.retrainer?.checkNow();
+      const address = boot.url;
       console.log(`foryou serving ${address} (store ${options.db}; ${service.feedWorkers} feed workers; API docs at ${address}/docs)`);
-      if (demoKeys) {
+      if (demo) {
         console.log(`demo keys (new at every start; the previous ones are revoked; send as "Authorization: Bearer KEY"):`);
-        console.log(`  user "${DEMO_USER}" (the web app uses it): ${demoKeys.user}`);
-        console.log(`  service: ${demoKeys.service}`);
+        console.log(`  user "${demo.user}" (the web app uses it): ${demo.keys.user}`);
+        console.log(`  service: ${demo.keys.service}`);
       }
     });
 }

@@ -50,6 +50,12 @@ const REBUILD_TIDY_EVENTS = 2_000_000;
  */
 const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
 
+/**
+ * Rows per batch of the rebuild's scans, with a turn of the event loop after each (nextTurn): 1,000 events take tens
+ * of milliseconds to replay, so a starting process answers its probes and hears SIGTERM within a fraction of a second.
+ */
+const REBUILD_BATCH = 1_000;
+
 /** One call of the mutators, as a replica replays it (service/feed-workers.ts). */
 export type StateChange =
   | { op: 'putVideo'; video: Video; rev?: number }
@@ -132,8 +138,14 @@ export class OnlineState implements CatalogLookup {
   ): Promise<OnlineState> {
     const state = new OnlineState(algorithm, options);
     state.videoVectors?.defer();
-    for await (const videos of store.scanVideos()) for (const video of videos) state.putVideo(video);
-    for await (const users of store.scanUsers()) for (const user of users) state.users.put(user);
+    for await (const videos of store.scanVideos(REBUILD_BATCH)) {
+      for (const video of videos) state.putVideo(video);
+      await nextTurn();
+    }
+    for await (const users of store.scanUsers(REBUILD_BATCH)) {
+      for (const user of users) state.users.put(user);
+      await nextTurn();
+    }
     // Every put so far: the state covers the store's revisions as the scans began (nothing writes it meanwhile).
     state.position.rev = (await store.logPosition()).rev;
     await state.restoreRanker(store);
@@ -161,7 +173,7 @@ export class OnlineState implements CatalogLookup {
     // A profile reset took effect after the events it covers and before the next: replayed at that point.
     let untidy = 0;
     let replayed = 0;
-    for await (const events of store.scanEventsAfter(from.seq)) {
+    for await (const events of store.scanEventsAfter(from.seq, REBUILD_BATCH)) {
       for (const event of events) {
         if (resets.size > 0) this.replayResetBefore(event.user, event.seq, resets);
         this.applyEvent(event);
@@ -173,9 +185,13 @@ export class OnlineState implements CatalogLookup {
         options.tidy();
         untidy = 0;
       }
+      await nextTurn();
     }
     for (const [user, seq] of resets) this.replayReset(user, seq);
-    for await (const served of store.scanServedAfter(from.served)) for (const item of served) this.applyServed(item);
+    for await (const served of store.scanServedAfter(from.served, REBUILD_BATCH)) {
+      for (const item of served) this.applyServed(item);
+      await nextTurn();
+    }
     // Past what was replayed too: positions an erasure left unused are never given again (store.ts LogPosition).
     const reached = await store.logPosition();
     this.position.seq = Math.max(this.position.seq, reached.seq);
@@ -400,4 +416,12 @@ export class OnlineState implements CatalogLookup {
     this.freshExposure.countServed(vidx, item.ts);
     this.onChange?.({ op: 'applyServed', item });
   }
+}
+
+/**
+ * Lets the event loop run between the rebuild's batches: a scan's batches otherwise follow one another in microtasks,
+ * and a rebuild of minutes left the starting process deaf to its probes (/livez, /readyz) and to SIGTERM throughout.
+ */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
 }

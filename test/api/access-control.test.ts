@@ -15,7 +15,7 @@ import { makeTempDir } from '../helpers/temp-dir.js';
 const PUBLIC_URLS = [
   /^\/(following|upload|settings|creator\/:creator)?$/, // the web app's page at its own paths
   /^\/assets\/\*$/,
-  /^\/healthz$/,
+  /^\/(healthz|livez|readyz)$/, // the probes
   /^\/docs(\/.*)?$/,
   /^\/v1\/transparency$/,
   /^\/media\/\*$/,
@@ -177,7 +177,7 @@ describe('access control over every route', () => {
   });
 
   it('serves public routes without a key', async () => {
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    for (const probe of ['/healthz', '/livez', '/readyz']) expect((await fetch(`${server.url}${probe}`)).status).toBe(200);
     expect((await fetch(`${server.url}/`)).status).toBe(200);
     expect((await fetch(`${server.url}/docs/json`)).status).toBe(200);
   });
