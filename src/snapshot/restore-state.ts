@@ -69,8 +69,6 @@ export async function restoreState(
     ...(options.tidy ? { tidy: options.tidy } : {}),
     progress: (done) => options.progress?.({ phase: 'replaying', done, total }),
   });
-  // The vectors the replay moved are re-read now rather than over the next events, as a rebuild's index is whole.
-  state.videoVectors?.flushAll();
   options.log?.(`restored ${loaded.path} (log position ${manifest.position.seq}) and replayed ${Math.max(0, total)} events after it`);
   return { state, manifest };
 }

@@ -220,7 +220,9 @@ describe('video vector index', () => {
     service = await ForyouService.open(db);
     const index = service.state.videoVectors!;
     expect(service.restoredFrom?.seq).toBe(events.length);
-    expect(index.pending).toBe(0);
+    // The replay marked the videos it moved, as the live index did; they are re-read as the live index would be.
+    expect(index.pending).toBeGreaterThan(0);
+    index.flushAll();
     const lastLate = late[late.length - 1]!;
     const lastVidx = service.state.catalog.vidx(lastLate.video!)!;
     expect(indexedScore(service.state, lastLate.user, lastVidx)).toBeCloseTo(exactScore(service.state, lastLate.user, lastVidx), 4);
