@@ -87,7 +87,7 @@ export class OnlineState implements CatalogLookup {
   /** Told of every change once applied, in order, so replicas that replay the changes stay identical. */
   onChange: ((change: StateChange) => void) | undefined;
   /** The store's log positions this state has applied: what a snapshot of it covers (state-snapshot.ts). */
-  readonly position: LogPosition = { seq: 0, served: 0, rev: 0 };
+  readonly position: LogPosition = { seq: 0, rev: 0 };
   /** Erasures applied: a snapshot of this state is valid only while the store has seen no more (state-snapshot.ts). */
   erasureEpoch = 0;
   /** The event time at which the online models next expire unused ids (RANKER_EXPIRY_EVERY_MS). */
@@ -154,7 +154,7 @@ export class OnlineState implements CatalogLookup {
     if (batch) state.useBatchModel(batch);
     await state.videoVectors?.restore(store, state.learner?.snapshotSeq);
     state.erasureEpoch = await store.erasureEpoch();
-    await state.replayLog(store, { seq: 0, served: 0, rev: 0 }, await store.profileResets(), options);
+    await state.replayLog(store, { seq: 0, rev: 0 }, await store.profileResets(), options);
     state.videoVectors?.attach();
     return state;
   }
@@ -173,13 +173,19 @@ export class OnlineState implements CatalogLookup {
     // A profile reset took effect after the events it covers and before the next: replayed at that point.
     let untidy = 0;
     let replayed = 0;
-    for await (const events of store.scanEventsAfter(from.seq, REBUILD_BATCH)) {
-      for (const event of events) {
+    // Events and served items in the order the service applied them: the seen set and fresh exposure depend on it.
+    for await (const entries of store.scanLogAfter(from.seq, REBUILD_BATCH)) {
+      for (const entry of entries) {
+        if ('served' in entry) {
+          this.applyServed(entry.served);
+          continue;
+        }
+        const event = entry.event;
         if (resets.size > 0) this.replayResetBefore(event.user, event.seq, resets);
         this.applyEvent(event);
+        replayed++;
+        untidy++;
       }
-      untidy += events.length;
-      replayed += events.length;
       options.progress?.(replayed);
       if (options.tidy && untidy >= REBUILD_TIDY_EVENTS) {
         options.tidy();
@@ -188,14 +194,9 @@ export class OnlineState implements CatalogLookup {
       await nextTurn();
     }
     for (const [user, seq] of resets) this.replayReset(user, seq);
-    for await (const served of store.scanServedAfter(from.served, REBUILD_BATCH)) {
-      for (const item of served) this.applyServed(item);
-      await nextTurn();
-    }
     // Past what was replayed too: positions an erasure left unused are never given again (store.ts LogPosition).
     const reached = await store.logPosition();
     this.position.seq = Math.max(this.position.seq, reached.seq);
-    this.position.served = Math.max(this.position.served, reached.served);
     this.position.rev = Math.max(this.position.rev, reached.rev);
   }
 
@@ -409,7 +410,7 @@ export class OnlineState implements CatalogLookup {
   }
 
   applyServed(item: ServedItem): void {
-    if (item.seq !== undefined && item.seq > this.position.served) this.position.served = item.seq;
+    if (item.seq !== undefined && item.seq > this.position.seq) this.position.seq = item.seq;
     const vidx = this.catalog.vidx(item.video);
     if (vidx === undefined) return;
     this.userOrImplicit(item.user, item.ts).seen.add(vidx);

@@ -14,6 +14,14 @@ export class VidxSet {
     return this.count;
   }
 
+  /** The members in ascending order: what the set holds, whatever order they came in (a state digest compares it). */
+  sortedMembers(): Int32Array {
+    const members = new Int32Array(this.count);
+    let n = 0;
+    for (const value of this.slots) if (value !== EMPTY) members[n++] = value;
+    return members.sort();
+  }
+
   has(vidx: number): boolean {
     const slots = this.slots;
     const mask = slots.length - 1;

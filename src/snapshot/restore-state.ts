@@ -41,7 +41,6 @@ export async function restoreState(
     (manifest) => {
       if (manifest.erasureEpoch !== epoch) return 'a user was erased after it was taken';
       if (manifest.stateConfig !== shaping) return 'the algorithm settings the state is built with changed since';
-      if (manifest.position.seq > reached.seq) return 'it covers events the store does not hold';
       return undefined;
     },
     (name, reason) => options.log?.(`snapshot ${name} not used: ${reason}`),
@@ -56,7 +55,8 @@ export async function restoreState(
     else state.batch = undefined;
   }
   options.progress?.({ phase: 'restoring', done: 1, total: 1 });
-  // A crash may have lost served items the snapshot holds (they are written behind): their positions stay used.
+  // A crash may have lost served items the snapshot holds (they are written behind): their positions stay used. (It
+  // never holds an event the store lacks: an event is applied only once stored.)
   await store.raiseLogPosition(manifest.position);
   for (const { video, rev } of await store.videosChangedAfter(manifest.position.rev)) state.putVideo(video, rev);
   for (const { user, rev } of await store.usersChangedAfter(manifest.position.rev)) state.putUser(user, rev);

@@ -30,7 +30,7 @@ export const STATE_CLASSES = new ClassRegistry([
   { name: 'VideoEngagement', ctor: VideoEngagement },
   { name: 'UserDirectory', ctor: UserDirectory },
   { name: 'UserState', ctor: UserState },
-  { name: 'VidxSet', ctor: VidxSet },
+  { name: 'VidxSet', ctor: VidxSet, digestAs: (set: VidxSet) => set.sortedMembers() },
   { name: 'EngagementLedger', ctor: EngagementLedger },
   { name: 'RecentRejections', ctor: RecentRejections },
   { name: 'TrendingIndex', ctor: TrendingIndex, caches: ['byRegion', 'builtAt', 'builtVersion'] },

@@ -22,6 +22,11 @@ export interface SnapshotClass {
    * use): written like the others, but left out of a state's digest, since merely serving a feed fills them.
    */
   caches?: readonly string[];
+  /**
+   * What a state's digest compares instead of the instance's fields, when they hold its value in a layout that depends
+   * on history (a hash set's slots depend on the order its members came in and left).
+   */
+  digestAs?: (instance: never) => unknown;
 }
 
 /** Typed arrays at least this large are written as raw bytes beside the skeleton rather than inside it. */
@@ -72,19 +77,32 @@ interface ClassRecord {
   [FIELDS_TAG]: Record<string, unknown>;
 }
 
+/** A registered class as the codec and the digest use it. */
+export interface ClassRule {
+  name: string;
+  transient: ReadonlySet<string>;
+  caches: ReadonlySet<string>;
+  digestAs: ((instance: object) => unknown) | undefined;
+}
+
 export class ClassRegistry {
-  private readonly byCtor = new Map<unknown, { name: string; transient: ReadonlySet<string>; caches: ReadonlySet<string> }>();
+  private readonly byCtor = new Map<unknown, ClassRule>();
   private readonly byName = new Map<string, SnapshotClass['ctor']>();
 
   constructor(classes: readonly SnapshotClass[]) {
     for (const entry of classes) {
       if (this.byName.has(entry.name)) throw new Error(`snapshot class "${entry.name}" registered twice`);
-      this.byCtor.set(entry.ctor, { name: entry.name, transient: new Set(entry.transient ?? []), caches: new Set(entry.caches ?? []) });
+      this.byCtor.set(entry.ctor, {
+        name: entry.name,
+        transient: new Set(entry.transient ?? []),
+        caches: new Set(entry.caches ?? []),
+        digestAs: entry.digestAs as ((instance: object) => unknown) | undefined,
+      });
       this.byName.set(entry.name, entry.ctor);
     }
   }
 
-  describe(value: object): { name: string; transient: ReadonlySet<string>; caches: ReadonlySet<string> } | undefined {
+  describe(value: object): ClassRule | undefined {
     return this.byCtor.get(Object.getPrototypeOf(value)?.constructor);
   }
 

@@ -75,7 +75,13 @@ function digestObject(value: object, hash: Hash, stack: unknown[]): void {
     // Fields without a value, and functions (rebuilt after a restore, not restored: state-classes.ts), are left out.
     // So are caches and scratch space (state-classes.ts): serving a feed fills them without changing the state.
     const record = value as Record<string, unknown>;
-    const caches = STATE_CLASSES.describe(value)?.caches;
+    const rule = STATE_CLASSES.describe(value);
+    if (rule?.digestAs) {
+      hash.update(`=${rule.name}`);
+      stack.push(rule.digestAs(value));
+      return;
+    }
+    const caches = rule?.caches;
     const keys = Object.keys(value).filter((key) => record[key] !== undefined && typeof record[key] !== 'function' && !caches?.has(key));
     hash.update(`{${(Object.getPrototypeOf(value) as object | null)?.constructor?.name ?? ''}${keys.length}`);
     for (const key of keys) parts.push(key, record[key]);

@@ -23,15 +23,18 @@ export interface ServedItem {
 }
 
 /**
- * How far the store's logs reach: the last event's position, the last served item's, and the last revision given to
- * a put of a video or user. A state snapshot records the position it covers, and a restore reads only what is after.
- * Positions only grow, even past an erasure that deleted the newest rows: none is ever given twice.
+ * How far the store's log reaches: the last position given to an event or a served item (one sequence for both, so the
+ * log orders them as the service applied them), and the last revision given to a put of a video or user. A state
+ * snapshot records the position it covers, and a restore reads only what is after. Positions only grow, even past an
+ * erasure that deleted the newest rows: none is ever given twice.
  */
 export interface LogPosition {
   seq: number;
-  served: number;
   rev: number;
 }
+
+/** One entry of the ordered log: an event or a served item. */
+export type LogEntry = { event: StoredEvent } | { served: ServedItem & { seq: number } };
 
 export interface AppendResult {
   /** How many events were added: re-sent ids (already stored, or repeated in the batch) are not. */
@@ -127,8 +130,8 @@ export interface Store {
   raiseLogPosition(floor: LogPosition): Promise<void>;
   /** The events after position `seq`, in log order. */
   scanEventsAfter(seq: number, batchSize?: number): AsyncIterable<StoredEvent[]>;
-  /** The served items after position `served`, in order. */
-  scanServedAfter(served: number, batchSize?: number): AsyncIterable<ServedItem[]>;
+  /** Events and served items after position `seq`, in log order (what a replay applies). */
+  scanLogAfter(seq: number, batchSize?: number): AsyncIterable<LogEntry[]>;
   /** Videos put after revision `rev`, with the revision of each, in revision order. */
   videosChangedAfter(rev: number): Promise<Array<{ video: Video; rev: number }>>;
   /** Users put (or reset) after revision `rev`, with the revision of each, in revision order. */

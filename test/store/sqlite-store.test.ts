@@ -192,7 +192,27 @@ describe('SqliteStore', () => {
     await store.close();
     store = new SqliteStore(path);
     expect(await collect(store.scanServed())).toEqual([{ seq: 1, user: 'bob', video: 'v1', ts: 1 }, { seq: 2, user: 'ann', video: 'v2', ts: 2 }]);
-    expect(await collect(store.scanServedAfter(1))).toEqual([{ seq: 2, user: 'ann', video: 'v2', ts: 2 }]);
+    expect(await collect(store.scanLogAfter(1))).toEqual([{ served: { seq: 2, user: 'ann', video: 'v2', ts: 2 } }]);
+    await store.close();
+  });
+});
+
+describe('SqliteStore log', () => {
+  it('gives events and served items positions from one sequence and reads them back merged, in that order', async () => {
+    const store = new SqliteStore(join(temp.dir, 'log.db'));
+    const event = (id: string): AcceptedEvent => ({ id, user: 'u', video: 'v', creator: null, type: 'play', ts: 1, watchMs: 100 });
+    await store.appendEvents([event('a'), event('b')], []);
+    const served: ServedItem[] = [{ user: 'u', video: 'v1', ts: 2 }];
+    await store.recordServed(served);
+    await store.appendEvents([event('c')], []);
+    await store.recordServed([{ user: 'u', video: 'v2', ts: 3 }, { user: 'u', video: 'v3', ts: 3 }]);
+    const log = [];
+    for await (const batch of store.scanLogAfter(0, 2)) log.push(...batch.map((entry) => ('event' in entry ? `e${entry.event.seq}` : `s${entry.served.seq}`)));
+    expect(log).toEqual(['e1', 'e2', 's3', 'e4', 's5', 's6']);
+    const after = [];
+    for await (const batch of store.scanLogAfter(3)) after.push(...batch.map((entry) => ('event' in entry ? entry.event.id : entry.served.video)));
+    expect(after).toEqual(['c', 'v2', 'v3']);
+    expect(await store.logPosition()).toMatchObject({ seq: 6 });
     await store.close();
   });
 });

@@ -145,4 +145,11 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX videos_rev ON videos(rev);
   CREATE INDEX users_rev ON users(rev);
   `,
+  // 11: served items take their positions from the events' sequence, so that one ordered log holds both and a replay
+  // applies them in the order the service did. Those served before keep their order, after every event (as a rebuild
+  // applied them); negated first, so that no renumbered row meets one not yet moved.
+  `
+  UPDATE served SET rowid = -rowid;
+  UPDATE served SET rowid = -rowid + (SELECT coalesce(max(seq), 0) FROM events);
+  `,
 ];

@@ -15,6 +15,7 @@ import type {
   AlgorithmVersionRecord,
   UserErasure,
   ApiKeyRecord,
+  LogEntry,
   LogPosition,
 } from '../store.js';
 import { MIGRATIONS } from './migrations.js';
@@ -293,8 +294,7 @@ export class SqliteStore implements Store {
     const stored = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(LOG_FLOOR_KEY) as { value: string } | undefined;
     const floor = (stored ? JSON.parse(stored.value) : {}) as Partial<LogPosition>;
     return {
-      seq: Math.max(max('SELECT max(seq) AS v FROM events'), floor.seq ?? 0),
-      served: Math.max(max('SELECT max(rowid) AS v FROM served'), floor.served ?? 0),
+      seq: Math.max(max('SELECT max(seq) AS v FROM events'), max('SELECT max(rowid) AS v FROM served'), floor.seq ?? 0),
       rev: Math.max(max('SELECT max(rev) AS v FROM videos'), max('SELECT max(rev) AS v FROM users'), floor.rev ?? 0),
     };
   }
@@ -317,7 +317,6 @@ export class SqliteStore implements Store {
 
   async raiseLogPosition(floor: LogPosition): Promise<void> {
     this.position.seq = Math.max(this.position.seq, floor.seq);
-    this.position.served = Math.max(this.position.served, floor.served);
     this.position.rev = Math.max(this.position.rev, floor.rev);
     this.statements.setMeta.run(LOG_FLOOR_KEY, JSON.stringify(this.position));
   }
@@ -336,15 +335,60 @@ export class SqliteStore implements Store {
     );
   }
 
-  async *scanServedAfter(served: number, batchSize = 10_000): AsyncIterable<ServedItem[]> {
+  /**
+   * Both tables read a page at a time by position (no cursor held open between pages) and merged: each is in position
+   * order on its own key, so the merge is the log.
+   */
+  async *scanLogAfter(seq: number, batchSize = 10_000): AsyncIterable<LogEntry[]> {
     this.flushServed();
-    yield* this.scanBatches<[number, string, string, number], ServedItem>(
-      'SELECT rowid, user, video, ts FROM served WHERE rowid > ? ORDER BY rowid',
-      batchSize,
-      (row) => ({ seq: row[0], user: row[1], video: row[2], ts: row[3] }),
-      true,
-      [served],
+    const events = this.db.prepare<[number, number], EventRow>(
+      'SELECT seq, id, user, video, creator, type, ts, watch_ms FROM events WHERE seq > ? ORDER BY seq LIMIT ?',
     );
+    events.raw(true);
+    const served = this.db.prepare<[number, number], [number, string, string, number]>(
+      'SELECT rowid, user, video, ts FROM served WHERE rowid > ? ORDER BY rowid LIMIT ?',
+    );
+    served.raw(true);
+    let eventPage: StoredEvent[] = [];
+    let servedPage: Array<ServedItem & { seq: number }> = [];
+    let e = 0;
+    let s = 0;
+    let eventsAfter = seq;
+    let servedAfter = seq;
+    let eventsDone = false;
+    let servedDone = false;
+    for (;;) {
+      if (e === eventPage.length && !eventsDone) {
+        eventPage = (events.all(eventsAfter, batchSize) as unknown as EventRow[]).map(eventFromRow);
+        e = 0;
+        eventsDone = eventPage.length < batchSize;
+        if (eventPage.length > 0) eventsAfter = eventPage[eventPage.length - 1]!.seq;
+      }
+      if (s === servedPage.length && !servedDone) {
+        servedPage = (served.all(servedAfter, batchSize) as unknown as Array<[number, string, string, number]>).map((row) => ({
+          seq: row[0],
+          user: row[1],
+          video: row[2],
+          ts: row[3],
+        }));
+        s = 0;
+        servedDone = servedPage.length < batchSize;
+        if (servedPage.length > 0) servedAfter = servedPage[servedPage.length - 1]!.seq;
+      }
+      if (e === eventPage.length && s === servedPage.length) return;
+      const batch: LogEntry[] = [];
+      // Until either page runs out: the next page of that table may hold the next position.
+      while (e < eventPage.length && s < servedPage.length && batch.length < batchSize) {
+        if (eventPage[e]!.seq < servedPage[s]!.seq) batch.push({ event: eventPage[e++]! });
+        else batch.push({ served: servedPage[s++]! });
+      }
+      if (batch.length === 0) {
+        // One table is exhausted for good: the other's page goes whole.
+        while (e < eventPage.length && batch.length < batchSize) batch.push({ event: eventPage[e++]! });
+        while (s < servedPage.length && batch.length < batchSize) batch.push({ served: servedPage[s++]! });
+      }
+      yield batch;
+    }
   }
 
   async videosChangedAfter(rev: number): Promise<Array<{ video: Video; rev: number }>> {
@@ -494,7 +538,7 @@ export class SqliteStore implements Store {
 
   async recordServed(items: ServedItem[]): Promise<void> {
     for (const item of items) {
-      item.seq = ++this.position.served;
+      item.seq = ++this.position.seq;
       this.pendingServed.push(item);
     }
     this.servedTimer ??= setTimeout(() => this.flushServed(), SERVED_FLUSH_MS);
