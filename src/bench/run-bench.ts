@@ -75,6 +75,8 @@ export interface BenchResult {
   burstBatchP99Ms: number;
   /** The longest event-loop pause of the serving process over the whole run after its start (`/v1/ops/runtime`). */
   maxLoopPauseMs: number;
+  /** The serving process's peak resident memory over the whole run, the snapshot and the burst included. */
+  peakRssWithSnapshotMb: number;
   feedP50Ms: number;
   feedP99Ms: number;
   feedPerSec: number;
@@ -271,6 +273,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     log(`ingest burst: ${Math.round(burst.length / burstSent.seconds)} events/s, feed p99 meanwhile ${duringIngest.feedP99Ms} ms`);
 
     const runtime = (await (await fetch(`${server.url}/v1/ops/runtime`, { headers: auth })).json()) as { eventLoop: { maxMs: number } };
+    const memoryAfter = processMemoryMb(server.child.pid!);
 
     log('restart: stop (a snapshot is written at close), start, until /readyz answers 200');
     const restart = await restartServer(server, serveArgs, {});
@@ -294,6 +297,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       burstEventsPerSec: Math.round(burst.length / burstSent.seconds),
       burstBatchP99Ms: round(percentile(sortedCopy(burstSent.latenciesMs), 99)),
       maxLoopPauseMs: runtime.eventLoop.maxMs,
+      peakRssWithSnapshotMb: memoryAfter.peakRssMb,
       feedP50Ms: round(percentile(latencies, 50)),
       feedP99Ms: round(percentile(latencies, 99)),
       feedPerSec: Math.round(parallel.latenciesMs.length / parallel.seconds),

@@ -28,9 +28,14 @@ export interface IngestResult {
 }
 
 export class EventIngest {
+  /**
+   * `applied`: when the state is fed from the store's log (log-applier.ts), resolves once the log is applied up to a
+   * position; without it, stored events are applied here, at once.
+   */
   constructor(
     private readonly state: OnlineState,
     private readonly store: Store,
+    private readonly applied?: (seq: number) => Promise<void>,
   ) {}
 
   /**
@@ -78,7 +83,13 @@ export class EventIngest {
     const result = await this.store.appendEvents(accepted, implicitUsers);
     // One revision for them all, the batch's last: the state covers the batch only once all of it is applied.
     for (const user of implicitUsers) this.state.putUser(user, result.rev);
-    for (const event of result.inserted) this.state.applyEvent(event);
+    // Acknowledged once stored and applied: the user's next page reflects every event acknowledged to them.
+    const last = result.inserted[result.inserted.length - 1];
+    if (this.applied) {
+      if (last) await this.applied(last.seq);
+    } else {
+      for (const event of result.inserted) this.state.applyEvent(event);
+    }
     return { accepted: result.inserted.length, duplicates: result.duplicates };
   }
 }

@@ -157,13 +157,15 @@ export class FeedWorkerPool {
   }
 
   /**
-   * Has the first worker write a snapshot of its replica — a consistent cut of every change sent before this call —
-   * while the main thread serves that worker's users. Keeps `keep` older snapshots (state-snapshot.ts).
+   * Has the first worker write a snapshot of its replica — a consistent cut of every change sent before it — while
+   * the main thread serves that worker's users. Keeps `keep` older snapshots (state-snapshot.ts).
    */
-  async snapshot(dir: string, keep: number): Promise<WrittenSnapshot> {
+  async snapshot(dir: string, keep: number, beforeCut: () => Promise<void>): Promise<WrittenSnapshot> {
     if (this.snapshotting !== undefined) throw new Error('a snapshot is already being written');
     this.snapshotting = 0;
     try {
+      // New calls go to the main thread from now; `beforeCut` waits for those under way to be answered and logged.
+      await beforeCut();
       return await this.request<WrittenSnapshot>(this.workers[0]!, (id) => ({ kind: 'snapshot', id, dir, keep }));
     } finally {
       this.snapshotting = undefined;

@@ -22,6 +22,7 @@ import { TurnQueue } from './turn-queue.js';
 import { BatchRetrainer, type RetrainOptions } from './batch-retrainer.js';
 import { compactHeap } from './compact-heap.js';
 import { LoopDelay } from './loop-delay.js';
+import { LogApplier } from './log-applier.js';
 import { ErasureWatch, type ErasureTicket } from './erasure-watch.js';
 import { feedCursorKey } from './feed-cursor-key.js';
 import type { CursorKey } from '../pipeline/cursor.js';
@@ -82,6 +83,10 @@ export class ForyouService {
   private algorithmAudit: Promise<number> = Promise.resolve(0);
   /** This thread's own feed pages while it also relays the feed workers' requests: one per event-loop turn. */
   private readonly ownPages = new TurnQueue();
+  /** Feed calls under way in each worker, until their served items are stored (a snapshot's cut waits for them). */
+  private readonly workerCalls: number[] = [];
+  /** Applies the store's log (events, served items) to the state a slice at a time, in order. */
+  readonly applier: LogApplier;
   /** Event-loop pauses since the service was opened (after its start-up replay). */
   readonly loopDelay = new LoopDelay();
   /** What the latest snapshot this service wrote covers, and how long it took. */
@@ -124,7 +129,12 @@ export class ForyouService {
         options.retrain,
         options.log,
       );
-    this.ingest = new EventIngest(state, store);
+    this.applier = new LogApplier(
+      (entry) => ('event' in entry ? state.applyEvent(entry.event) : state.applyServed(entry.served)),
+      (error) => (options.log ?? console.error)(`applying the log failed: ${error.stack ?? error.message}`),
+    );
+    store.subscribeLog((entries) => this.applier.push(entries));
+    this.ingest = new EventIngest(state, store, (seq) => this.applier.whenApplied(seq));
     this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config, cursorKey);
     if (workers) state.onChange = (change) => workers.record(change);
     this.log = options.log ?? (() => undefined);
@@ -146,10 +156,12 @@ export class ForyouService {
 
   private readonly log: (line: string) => void;
 
-  /** Stores served items, then applies them through the state, so that the feed workers' replicas see them too. */
+  /**
+   * Stores served items; the log applier applies them in their place in the log, so that the feed workers' replicas
+   * see them too. The thread that served them marked them seen already: the user's next page never repeats them.
+   */
   private async recordServed(items: ServedItem[]): Promise<void> {
     await this.store.recordServed(items);
-    for (const item of items) this.state.applyServed(item);
   }
 
   /**
@@ -169,7 +181,15 @@ export class ForyouService {
         // serving process's memory peak.
         if (!options.force && this.retrainer?.fitting) return undefined;
         const keep = options.keep ?? SNAPSHOTS_KEPT;
-        const written = this.workers ? await this.workers.snapshot(this.snapshotDir, keep) : writeStateSnapshot(this.state, this.snapshotDir, keep);
+        // The cut holds nothing the log does not: pages under way are answered and their items stored first (the
+        // thread that made a page marked its items seen at once).
+        const beforeCut = async (worker: number | undefined) => {
+          while (worker !== undefined && (this.workerCalls[worker] ?? 0) > 0) await new Promise((resolve) => setImmediate(resolve));
+          await this.store.flushWrites();
+        };
+        const written = this.workers
+          ? await this.workers.snapshot(this.snapshotDir, keep, () => beforeCut(0))
+          : (await beforeCut(undefined), writeStateSnapshot(this.state, this.snapshotDir, keep));
         this.lastSnapshot = JSON.stringify(written.manifest.position);
         this.lastWrittenSnapshot = { position: written.manifest.position, ms: Math.round(written.ms), createdAt: written.manifest.createdAt };
         this.log(`state snapshot at log position ${written.manifest.position.seq} written in ${(written.ms / 1000).toFixed(1)} s`);
@@ -243,10 +263,15 @@ export class ForyouService {
       }
       // Created (and replicated) here before the call: the worker's replica then has the user.
       await this.userForFeed(userId, now);
-      const { json, served } = await this.workers!.call(worker, userId, method, args);
-      refuseIfErased(ticket);
-      if (served.length > 0) await this.recordServed(served);
-      return json;
+      this.workerCalls[worker] = (this.workerCalls[worker] ?? 0) + 1;
+      try {
+        const { json, served } = await this.workers!.call(worker, userId, method, args);
+        refuseIfErased(ticket);
+        if (served.length > 0) await this.recordServed(served);
+        return json;
+      } finally {
+        this.workerCalls[worker]!--;
+      }
     } finally {
       ticket.release();
     }
@@ -282,6 +307,7 @@ export class ForyouService {
   async close(): Promise<void> {
     for (const timer of this.timers) clearInterval(timer);
     await this.retrainer?.close();
+    await this.applier.idle();
     // The next start restores it and replays nothing.
     await this.snapshotState().catch((error: Error) => this.log(`state snapshot at close failed: ${error.message}`));
     await this.workers?.close();

@@ -30,6 +30,8 @@ export async function changeSettings(service: ForyouService, id: string, patch: 
 export async function resetProfile(service: ForyouService, id: string, actor: string, now = Date.now()): Promise<{ reset: true; coversEventsUpTo: number }> {
   const user = service.state.users.get(id);
   if (!user) throw new NotFoundError(`unknown user "${id}"`);
+  // The reset covers every event stored so far: those still being applied are applied first, as a replay would.
+  await service.applier.idle();
   // A user known only in memory (first met through a feed request whose store write is still under way) is stored.
   let seq = await service.store.markProfileReset(id);
   if (seq === undefined) {

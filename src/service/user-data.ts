@@ -122,6 +122,8 @@ export async function eraseUser(service: ForyouService, id: string, actor: strin
   // The pseudonym is taken before the id is forgotten; it is a keyed hash, not the id.
   const subject = await service.audit.pseudonym(id);
   const uploads = (await store.videosOfCreator(id)).map((video) => video.id);
+  // Whatever of the user the log still has to apply is applied first: nothing of theirs may arrive after the erasure.
+  await service.applier.idle();
   const erased = await store.eraseUser(id);
   state.eraseUser(id);
   // After the rows: a file is never left referenced by a stored video. Demo clips are shared, so never deleted here.

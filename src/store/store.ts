@@ -124,8 +124,16 @@ export interface Store {
    * risks a repeat.
    */
   recordServed(items: ServedItem[]): Promise<void>;
+  /** Writes now what is written behind (served items): a snapshot must not hold what the store could still lose. */
+  flushWrites(): Promise<void>;
   /** Where the logs reach now. */
   logPosition(): Promise<LogPosition>;
+  /**
+   * Hands every event appended (once committed) and every served item recorded to `listener`, synchronously as they
+   * get their positions, so it sees the log in position order. One listener: the serving state's (log-applier.ts).
+   * Bulk appends (`countOnly`) are not handed over.
+   */
+  subscribeLog(listener: (entries: LogEntry[]) => void): void;
   /** Positions given from now on are above `floor` (a restored snapshot covered up to it); kept across restarts. */
   raiseLogPosition(floor: LogPosition): Promise<void>;
   /** The events after position `seq`, in log order. */

@@ -101,9 +101,15 @@ describe('the batch model in serving', () => {
     await server.stop();
     server = await startServer(server.dbPath, { retrain: RETRAIN });
     expect(server.service.state.batch!.info).toMatchObject({ name: 'item-knn', version: 2 });
+    // The restart restored the state it stopped with (the ranker too, which orders the page): the model's own picks
+    // for the user folded in from one like of an 'a' video are the 'a' videos first, and most of the page's.
+    expect(server.service.restoredFrom).toBeDefined();
+    const modelPicks = Array.from(server.service.state.batch!.picksFor('late-user')!.subarray(0, 29));
+    const { batch, catalog } = server.service.state;
+    expect(modelPicks.every((item) => groupOf(catalog.ids[batch!.itemVidx[item]!]!) === 'a')).toBe(true);
     const picks = (await page('late-user')).filter((item) => item.sources.includes('batch-model'));
     expect(picks.length).toBeGreaterThan(0);
-    expect(picks.every((item) => groupOf(item.video.id) === 'a')).toBe(true);
+    expect(picks.filter((item) => groupOf(item.video.id) === 'a').length).toBeGreaterThan(picks.length / 2);
   });
 
   it('after an erasure deleted the stored models, the next check refits without the user', async () => {

@@ -210,6 +210,8 @@ export class SqliteStore implements Store {
   private servedTimer: NodeJS.Timeout | undefined;
   private insertEventsMany: Database.Statement<unknown[]> | undefined;
   private eventsOfUserPageStatement: Database.Statement<[string, number, number, number], EventRow> | undefined;
+  /** Told of the log's new entries in position order (store.ts `subscribeLog`). */
+  private logListener: ((entries: LogEntry[]) => void) | undefined;
   /** The positions last given (store.ts `LogPosition`): counted here, as the tables' maxima fall when rows are erased. */
   private readonly position: LogPosition;
 
@@ -309,6 +311,14 @@ export class SqliteStore implements Store {
       Object.assign(this.position, before);
       throw error;
     }
+  }
+
+  async flushWrites(): Promise<void> {
+    this.flushServed();
+  }
+
+  subscribeLog(listener: (entries: LogEntry[]) => void): void {
+    this.logListener = listener;
   }
 
   async logPosition(): Promise<LogPosition> {
@@ -458,7 +468,7 @@ export class SqliteStore implements Store {
   ): Promise<AppendResult> {
     const { insertEvent, insertImplicitUser } = this.statements;
     const position = this.position;
-    return this.positioned((): AppendResult => {
+    const result = this.positioned((): AppendResult => {
       let rev = 0;
       for (const u of implicitUsers) {
         if (insertImplicitUser.run(u.id, u.region, u.createdAt, JSON.stringify(u.interests), JSON.stringify(u.settings), position.rev + 1).changes === 1) {
@@ -482,6 +492,9 @@ export class SqliteStore implements Store {
       }
       return { added, inserted, duplicates: events.length - added, rev };
     });
+    // Committed: the listener hears of the events before anything else can take a position.
+    if (this.logListener && result.inserted.length > 0) this.logListener(result.inserted.map((event) => ({ event })));
+    return result;
   }
 
   /**
@@ -541,6 +554,7 @@ export class SqliteStore implements Store {
       item.seq = ++this.position.seq;
       this.pendingServed.push(item);
     }
+    this.logListener?.(items.map((item) => ({ served: item as ServedItem & { seq: number } })));
     this.servedTimer ??= setTimeout(() => this.flushServed(), SERVED_FLUSH_MS);
   }
 
