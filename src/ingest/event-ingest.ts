@@ -36,6 +36,11 @@ export class EventIngest {
     private readonly state: OnlineState,
     private readonly store: Store,
     private readonly applied?: (seq: number) => Promise<void>,
+    /**
+     * Resolves when this batch may be checked and stored: a turn of the event loop of its own (turn-queue.ts), so that
+     * batches arriving together are not checked and committed back to back, holding every feed behind them all.
+     */
+    private readonly turn?: () => Promise<void>,
   ) {}
 
   /**
@@ -43,6 +48,7 @@ export class EventIngest {
    * refusal lists all bad events by index and field.
    */
   async ingestBody(body: unknown, now = Date.now()): Promise<IngestResult> {
+    await this.turn?.();
     const envelope = EventEnvelopeSchema.safeParse(body);
     if (!envelope.success) {
       throw new InputError('invalid event batch; nothing was stored', problemsFromIssues(envelope.error.issues));
@@ -66,6 +72,7 @@ export class EventIngest {
   }
 
   async ingest(events: readonly Event[], now = Date.now()): Promise<IngestResult> {
+    await this.turn?.();
     const { accepted, problems } = acceptEvents(events, this.state, now);
     if (problems.length > 0) {
       throw new InputError(`${problems.length} of ${events.length} events refused; nothing was stored`, problems);

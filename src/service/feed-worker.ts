@@ -31,6 +31,8 @@ try {
     await store.close();
   }
   compactHeap();
+  // The vector index's refreshes run in turns of their own, between feed calls and replicated changes.
+  if (state.videoVectors) state.videoVectors.deferRefresh = (refresh) => setImmediate(refresh);
   let config = algorithm;
   /** Items served per user by calls still running; taken by the call when it answers. */
   const served = new Map<string, ServedItem[]>();

@@ -134,7 +134,9 @@ export class ForyouService {
       (error) => (options.log ?? console.error)(`applying the log failed: ${error.stack ?? error.message}`),
     );
     store.subscribeLog((entries) => this.applier.push(entries));
-    this.ingest = new EventIngest(state, store, (seq) => this.applier.whenApplied(seq));
+    if (state.videoVectors) state.videoVectors.deferRefresh = (refresh) => setImmediate(refresh);
+    const ingestTurns = new TurnQueue();
+    this.ingest = new EventIngest(state, store, (seq) => this.applier.whenApplied(seq), () => ingestTurns.next());
     this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config, cursorKey);
     if (workers) state.onChange = (change) => workers.record(change);
     this.log = options.log ?? (() => undefined);

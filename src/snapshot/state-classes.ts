@@ -55,7 +55,7 @@ export const STATE_CLASSES = new ClassRegistry([
   },
   { name: 'EmbeddingTable', ctor: EmbeddingTable },
   // hnswlib's native index is written beside the state by hnswlib itself; the tower is reached through the learner.
-  { name: 'VideoVectorIndex', ctor: VideoVectorIndex, transient: ['index', 'tower'] },
+  { name: 'VideoVectorIndex', ctor: VideoVectorIndex, transient: ['index', 'tower', 'deferRefresh'], caches: ['refreshQueued'] },
   // The fitted model's arrays are the store's model record, reloaded by its version.
   {
     name: 'BatchModelState',
