@@ -6,7 +6,7 @@ import type { AlgorithmConfig } from '../core/algorithm.js';
 import { implicitUser, type AcceptedEvent, type EventType, type User, type Video } from '../core/schemas.js';
 import type { CatalogLookup } from '../ingest/accept-events.js';
 import type { LogPosition, ServedItem, Store } from '../store/store.js';
-import { decodeRanker, encodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
+import { decodeRanker, RANKER_SNAPSHOT_NAME } from '../models/online/ranker-codec.js';
 import { decodeBatchArtifact } from '../models/batch-artifact.js';
 import { latestBatchModel, type BatchModelRecord } from './batch-model-loading.js';
 import { BatchModelState } from './batch-model-state.js';
@@ -23,7 +23,7 @@ import { TrendingIndex } from './trending-index.js';
 import { UserDirectory, type UserState } from './user-state.js';
 import { VideoCatalog } from './video-catalog.js';
 import { VideoEngagement } from './video-engagement.js';
-import { VIDEO_VECTOR_SNAPSHOT_NAME, VideoVectorIndex } from './video-vector-index.js';
+import { VideoVectorIndex } from './video-vector-index.js';
 
 /** Events after which the user has seen the video, so the seen filter does not serve it again. */
 const SEEN_TYPES: ReadonlySet<EventType> = new Set([
@@ -216,23 +216,6 @@ export class OnlineState implements CatalogLookup {
     const factors = await latestBatchFactors(store);
     // At the model's own time, not the clock's: a replay must start from the same state as the first run did.
     if (factors) this.learner.ranker.warmStart(factors, factors.trainedAt);
-  }
-
-  /**
-   * Saves the ranker with the log position it has learned up to, and the video vector index read from it, and
-   * deletes the older snapshots of both. Returns the ranker snapshot's version and how many older ones were deleted.
-   */
-  async snapshotRanker(store: Store): Promise<{ version: number; pruned: number } | undefined> {
-    if (!this.learner) return undefined;
-    const version = await store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(this.learner), {
-      seq: this.learner.lastSeq,
-      updates: this.learner.ranker.updates,
-    });
-    const indexVersion = await this.videoVectors?.save(store, this.learner.lastSeq);
-    // Only the latest of each is ever restored; older ones (hundreds of MB at a million videos) would pile up.
-    const pruned = await store.deleteModelSnapshots(RANKER_SNAPSHOT_NAME, version);
-    if (indexVersion !== undefined) await store.deleteModelSnapshots(VIDEO_VECTOR_SNAPSHOT_NAME, indexVersion);
-    return { version, pruned };
   }
 
   /** Serves a newly trained batch model from now on (every replica, in log order). */

@@ -6,10 +6,11 @@
  * Kept current incrementally: a live video is added when it is put, a removed or pending one leaves at once, and
  * videos whose vectors moved through learning are marked dirty and updated in place in bounded batches (`refreshPerFlush`
  * every `flushEveryEvents` learned events), plus a slow sweep over the catalogue for the drift that creator and
- * hashtag updates cause in videos nobody engaged with. Never a full rebuild per event. Snapshotted next to the
- * models and restored at start; rebuilt from the tower when the snapshot is missing or stale.
+ * hashtag updates cause in videos nobody engaged with. Never a full rebuild per event. Its graph is written beside
+ * each state snapshot (`writeIndexFile`, state-snapshot.ts) and read back with it (`revive`); a store from before
+ * state snapshots may still hold one of its own (`restore`). Built from the tower when there is neither.
  */
-import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import hnswlib from 'hnswlib-node';
@@ -26,8 +27,6 @@ export const VIDEO_VECTOR_SNAPSHOT_NAME = 'video-vector-index';
 const SNAPSHOT_FORMAT = 3;
 /** hnswlib preallocates: capacity grows by doubling, from this. */
 const INITIAL_CAPACITY = 1024;
-/** The buffer a snapshot's index file is read through into the store. */
-const INDEX_CHUNK_BYTES = 4 * 2 ** 20;
 
 export interface VideoVectorIndexOptions {
   /** HNSW graph degree: more links, better recall, more memory. */
@@ -325,53 +324,6 @@ export class VideoVectorIndex {
       const path = join(dir, 'index.hnsw');
       this.index.writeIndexSync(path);
       return statSync(path).size;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
-
-  /** Saves the index with the log position of the models it was read from. Returns the snapshot version. */
-  async save(store: Store, seq: number): Promise<number> {
-    const dir = mkdtempSync(join(tmpdir(), 'foryou-ann-'));
-    try {
-      const path = join(dir, 'index.hnsw');
-      this.index.writeIndexSync(path);
-      const fileBytes = statSync(path).size;
-      const count = this.catalog.size;
-      const dirty = new Int32Array(this.dirtyCount);
-      for (let i = 0; i < this.dirtyCount; i++) dirty[i] = this.dirtyRing[(this.dirtyHead + i) % this.dirtyRing.length]!;
-      // Layout: hnswlib file, then the `indexed` flags of `count` videos, then the dirty list (4-byte aligned).
-      const flags = new Uint8Array(align4(count));
-      flags.set(this.indexed.subarray(0, count));
-      const fd = openSync(path, 'r');
-      // The file goes to the store a few MB at a time through one buffer: at a million videos it is 170 MB, and a
-      // whole copy of it (and the store's copy of that) was most of a snapshot's memory peak.
-      function* chunks(): Iterable<Uint8Array> {
-        const buffer = new Uint8Array(Math.min(fileBytes, INDEX_CHUNK_BYTES));
-        for (let at = 0; at < fileBytes; ) {
-          const read = readSync(fd, buffer, 0, Math.min(buffer.byteLength, fileBytes - at), at);
-          if (read <= 0) throw new Error(`the index file ended at byte ${at} of ${fileBytes}`);
-          yield buffer.subarray(0, read);
-          at += read;
-        }
-        yield flags;
-        yield new Uint8Array(dirty.buffer);
-      }
-      const meta: SnapshotMeta = {
-        format: SNAPSHOT_FORMAT,
-        seq,
-        dim: this.dim,
-        connectivity: this.options.connectivity,
-        count,
-        catalogHash: catalogHash(this.catalog, count),
-        indexBytes: fileBytes,
-        dirtyCount: dirty.length,
-      };
-      try {
-        return await store.saveModelSnapshot(VIDEO_VECTOR_SNAPSHOT_NAME, chunks(), { ...meta });
-      } finally {
-        closeSync(fd);
-      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -283,10 +283,3 @@ function fsyncPath(path: string): void {
     closeSync(fd);
   }
 }
-
-/** Decodes a snapshot's state from bytes in memory: what tests compare a live state with. */
-export function roundTripState(state: OnlineState): OnlineState {
-  const graph = encodeGraph(state, STATE_CLASSES);
-  const copies = graph.buffers.map((buffer) => buffer.slice(0));
-  return decodeGraph(graph.skeleton, copies, STATE_CLASSES) as OnlineState;
-}
