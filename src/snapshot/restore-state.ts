@@ -36,7 +36,7 @@ export async function restoreState(
   const shaping = stateShapingConfig(algorithm);
   const reached = await store.logPosition();
   options.progress?.({ phase: 'restoring', done: 0, total: 1 });
-  const loaded = readLatestSnapshot(
+  const loaded = await readLatestSnapshot(
     dir,
     (manifest) => {
       if (manifest.erasureEpoch !== epoch) return 'a user was erased after it was taken';

@@ -10,6 +10,7 @@
  */
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { join } from 'node:path';
 import { threadId } from 'node:worker_threads';
 import type { AlgorithmConfig } from '../core/algorithm.js';
@@ -88,7 +89,7 @@ export function writeStateSnapshot(state: OnlineState, dir: string, keep = 1): W
     if (state.videoVectors) {
       const path = join(temporary, 'ann.hnsw');
       state.videoVectors.writeIndexFile(path);
-      ann = hashFile(path, true);
+      ann = hashFile(path);
     }
     const manifest: SnapshotManifest = {
       format: FORMAT,
@@ -156,11 +157,11 @@ export interface LoadedSnapshot {
  * their checksums; undefined when there is none. The state comes back decoded but not yet revived (restore-state.ts
  * reconnects what a snapshot does not hold). `skipped` hears of every snapshot passed over, and why.
  */
-export function readLatestSnapshot(
+export async function readLatestSnapshot(
   dir: string,
   accept: (manifest: SnapshotManifest) => string | undefined,
   skipped: (name: string, reason: string) => void = () => undefined,
-): LoadedSnapshot | undefined {
+): Promise<LoadedSnapshot | undefined> {
   for (const name of snapshotNames(dir)) {
     const path = join(dir, name);
     try {
@@ -175,11 +176,11 @@ export function readLatestSnapshot(
         continue;
       }
       const annPath = manifest.ann ? join(path, 'ann.hnsw') : undefined;
-      if (annPath && hashFile(annPath, false).sha256 !== manifest.ann!.sha256) {
+      if (annPath && (await hashFileAsync(annPath)) !== manifest.ann!.sha256) {
         skipped(name, 'its vector index does not match its checksum');
         continue;
       }
-      const state = readStateFile(join(path, 'state.bin'), manifest);
+      const state = await readStateFile(join(path, 'state.bin'), manifest);
       if (!state) {
         skipped(name, 'its state does not match its checksum');
         continue;
@@ -192,38 +193,59 @@ export function readLatestSnapshot(
   return undefined;
 }
 
-function readStateFile(path: string, manifest: SnapshotManifest): OnlineState | undefined {
-  const fd = openSync(path, 'r');
+/**
+ * Reads and checks the state file a chunk at a time, asynchronously: a starting process answers its probes between
+ * chunks (a million videos' state is about 1 GB). Decoding it is one synchronous step after.
+ */
+async function readStateFile(path: string, manifest: SnapshotManifest): Promise<OnlineState | undefined> {
+  const file = await open(path, 'r');
   try {
     const hash = createHash('sha256');
     let at = 0;
-    const read = (target: Uint8Array) => {
+    const read = async (target: Uint8Array) => {
       for (let done = 0; done < target.byteLength; ) {
         const view = target.subarray(done, Math.min(target.byteLength, done + IO_CHUNK));
-        const got = readSync(fd, view, 0, view.byteLength, at);
+        const { bytesRead: got } = await file.read(view, 0, view.byteLength, at);
         if (got <= 0) throw new Error(`state.bin ends at byte ${at}, expected ${manifest.state.bytes}`);
         hash.update(view.subarray(0, got));
         done += got;
         at += got;
       }
     };
-    const skipPadding = (until: number) => {
-      if (until > at) read(new Uint8Array(until - at));
+    const skipPadding = async (until: number) => {
+      if (until > at) await read(new Uint8Array(until - at));
     };
     const skeleton = new Uint8Array(manifest.state.skeletonBytes);
-    read(skeleton);
+    await read(skeleton);
     const buffers: ArrayBuffer[] = [];
     for (const { offset, bytes } of manifest.state.buffers) {
-      skipPadding(offset);
+      await skipPadding(offset);
       const buffer = new ArrayBuffer(bytes);
-      read(new Uint8Array(buffer));
+      await read(new Uint8Array(buffer));
       buffers.push(buffer);
     }
-    skipPadding(manifest.state.bytes);
+    await skipPadding(manifest.state.bytes);
     if (hash.digest('hex') !== manifest.state.sha256) return undefined;
     return decodeGraph(skeleton, buffers, STATE_CLASSES) as OnlineState;
   } finally {
-    closeSync(fd);
+    await file.close();
+  }
+}
+
+async function hashFileAsync(path: string): Promise<string> {
+  const file = await open(path, 'r');
+  try {
+    const hash = createHash('sha256');
+    const chunk = new Uint8Array(IO_CHUNK);
+    for (let at = 0; ; ) {
+      const { bytesRead } = await file.read(chunk, 0, chunk.byteLength, at);
+      if (bytesRead <= 0) break;
+      hash.update(chunk.subarray(0, bytesRead));
+      at += bytesRead;
+    }
+    return hash.digest('hex');
+  } finally {
+    await file.close();
   }
 }
 
@@ -258,7 +280,7 @@ function writeFile<T>(path: string, fill: (write: (bytes: Uint8Array) => number)
   }
 }
 
-function hashFile(path: string, sync: boolean): { bytes: number; sha256: string } {
+function hashFile(path: string): { bytes: number; sha256: string } {
   const fd = openSync(path, 'r');
   try {
     const hash = createHash('sha256');
@@ -268,7 +290,7 @@ function hashFile(path: string, sync: boolean): { bytes: number; sha256: string 
       hash.update(chunk.subarray(0, got));
       bytes += got;
     }
-    if (sync) fsyncSync(fd);
+    fsyncSync(fd);
     return { bytes, sha256: hash.digest('hex') };
   } finally {
     closeSync(fd);

@@ -46,16 +46,16 @@ function randomLog(seed: number, world: ReturnType<typeof createWorld>): Step[] 
   return steps;
 }
 
-function restore(dir: string): OnlineState {
-  const loaded = readLatestSnapshot(dir, () => undefined)!;
+async function restore(dir: string): Promise<OnlineState> {
+  const loaded = (await readLatestSnapshot(dir, () => undefined))!;
   reviveSnapshot(loaded, DEFAULT_ALGORITHM);
   return loaded.state;
 }
 
 describe('state snapshot', () => {
-  it('restores a state whose digest, after the rest of the log, equals the uninterrupted one', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (seed, cut) => {
+  it('restores a state whose digest, after the rest of the log, equals the uninterrupted one', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 10_000 }), fc.double({ min: 0, max: 1, noNaN: true }), async (seed, cut) => {
         const world = createWorld({ users: 60, videos: 200, seed, now: NOW });
         const steps = randomLog(seed, world);
         const at = Math.floor(cut * steps.length);
@@ -69,7 +69,7 @@ describe('state snapshot', () => {
         for (const step of steps.slice(0, at)) apply(stopped, step);
         const dir = join(temp.dir, `run-${run++}`);
         writeStateSnapshot(stopped, dir);
-        const restored = restore(dir);
+        const restored = await restore(dir);
         expect(stateDigest(restored)).toBe(stateDigest(stopped));
         for (const step of steps.slice(at)) apply(restored, step);
         expect(stateDigest(restored)).toBe(stateDigest(whole));
@@ -79,7 +79,7 @@ describe('state snapshot', () => {
     );
   });
 
-  it('is written atomically, checked against its checksum, and pruned', () => {
+  it('is written atomically, checked against its checksum, and pruned', async () => {
     const world = createWorld({ users: 30, videos: 80, seed: 3, now: NOW });
     const state = OnlineState.fromEvents(world.videos, world.users, generateEvents(world, 400, { seed: 3 }), DEFAULT_ALGORITHM);
     const dir = join(temp.dir, 'pruned');
@@ -93,7 +93,7 @@ describe('state snapshot', () => {
     // A torn newest is passed over for the one before it.
     writeFileSync(join(third.path, 'state.bin'), 'torn');
     const reasons: string[] = [];
-    const loaded = readLatestSnapshot(dir, () => undefined, (_name, reason) => reasons.push(reason))!;
+    const loaded = (await readLatestSnapshot(dir, () => undefined, (_name, reason) => reasons.push(reason)))!;
     expect(loaded.path).toBe(second.path);
     expect(reasons.join()).toMatch(/checksum|ends at byte/);
     // keep 0 (after an erasure): only the new one stays.
