@@ -2,6 +2,7 @@
  * The hot, in-memory view of the store that the feed pipeline reads: catalogue, engagement counters, users.
  * Every accepted event is applied here right after it is durably stored, so the user's next page reflects it.
  */
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { AlgorithmConfig } from '../core/algorithm.js';
 import { implicitUser, type AcceptedEvent, type EventType, type User, type Video } from '../core/schemas.js';
 import type { CatalogLookup } from '../ingest/accept-events.js';
@@ -51,8 +52,9 @@ const REBUILD_TIDY_EVENTS = 2_000_000;
 const RANKER_EXPIRY_EVERY_MS = 60 * 60_000;
 
 /**
- * Rows per batch of the rebuild's scans, with a turn of the event loop after each (nextTurn): 1,000 events take tens
- * of milliseconds to replay, so a starting process answers its probes and hears SIGTERM within a fraction of a second.
+ * Rows per batch of the rebuild's scans, with a turn of the event loop after each (nextTurn): a scan's batches
+ * otherwise follow one another in microtasks, and a rebuild of minutes left the starting process deaf to its probes
+ * and to SIGTERM; 1,000 events take tens of milliseconds to replay.
  */
 const REBUILD_BATCH = 1_000;
 
@@ -146,8 +148,6 @@ export class OnlineState implements CatalogLookup {
       for (const user of users) state.users.put(user);
       await nextTurn();
     }
-    // Every put so far: the state covers the store's revisions as the scans began (nothing writes it meanwhile).
-    state.position.rev = (await store.logPosition()).rev;
     await state.restoreRanker(store);
     // Before the events: those after the model's position join each user's history as they replay.
     const batch = await latestBatchModel(store);
@@ -400,12 +400,4 @@ export class OnlineState implements CatalogLookup {
     this.freshExposure.countServed(vidx, item.ts);
     this.onChange?.({ op: 'applyServed', item });
   }
-}
-
-/**
- * Lets the event loop run between the rebuild's batches: a scan's batches otherwise follow one another in microtasks,
- * and a rebuild of minutes left the starting process deaf to its probes (/livez, /readyz) and to SIGTERM throughout.
- */
-function nextTurn(): Promise<void> {
-  return new Promise((resolve) => setImmediate(resolve));
 }

@@ -3,6 +3,7 @@
  * starts and what tests and benchmarks embed.
  */
 import { dirname, join } from 'node:path';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InputError } from '../core/errors.js';
 import { implicitUser, type User, type Video } from '../core/schemas.js';
 import { OnlineState } from '../features/online-state.js';
@@ -11,7 +12,7 @@ import { EventIngest } from '../ingest/event-ingest.js';
 import { MediaStore } from '../media/media-store.js';
 import { FeedService, type FeedQuery } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
-import type { LogPosition, ServedItem, Store } from '../store/store.js';
+import type { LogPosition, Store } from '../store/store.js';
 import { restoreState } from '../snapshot/restore-state.js';
 import { snapshotDirOf, writeStateSnapshot, type WrittenSnapshot } from '../snapshot/state-snapshot.js';
 import { auditAlgorithmVersions } from './algorithm-audit.js';
@@ -137,7 +138,9 @@ export class ForyouService {
     if (state.videoVectors) state.videoVectors.deferRefresh = (refresh) => setImmediate(refresh);
     const ingestTurns = new TurnQueue();
     this.ingest = new EventIngest(state, store, (seq) => this.applier.whenApplied(seq), () => ingestTurns.next());
-    this.feed = new FeedService(state, { recordServed: (items) => this.recordServed(items) }, () => this.algorithm.config, cursorKey);
+    // The log applier applies what is served in its place in the log, for the replicas too; the thread that made a
+    // page marked its items seen at once, so the user's next page never repeats them.
+    this.feed = new FeedService(state, store, () => this.algorithm.config, cursorKey);
     if (workers) state.onChange = (change) => workers.record(change);
     this.log = options.log ?? (() => undefined);
     this.timers.push(
@@ -159,14 +162,6 @@ export class ForyouService {
   private readonly log: (line: string) => void;
 
   /**
-   * Stores served items; the log applier applies them in their place in the log, so that the feed workers' replicas
-   * see them too. The thread that served them marked them seen already: the user's next page never repeats them.
-   */
-  private async recordServed(items: ServedItem[]): Promise<void> {
-    await this.store.recordServed(items);
-  }
-
-  /**
    * Writes a snapshot of the whole online state, unless it has not moved since the last (`force`: write anyway, as
    * after an erasure), and deletes older ones but SNAPSHOTS_KEPT (`keep: 0`: all of them). With feed workers, a worker
    * writes it from its replica while this thread serves its users; without, this thread stops while it writes.
@@ -186,7 +181,7 @@ export class ForyouService {
         // The cut holds nothing the log does not: pages under way are answered and their items stored first (the
         // thread that made a page marked its items seen at once).
         const beforeCut = async (worker: number | undefined) => {
-          while (worker !== undefined && (this.workerCalls[worker] ?? 0) > 0) await new Promise((resolve) => setImmediate(resolve));
+          while (worker !== undefined && (this.workerCalls[worker] ?? 0) > 0) await nextTurn();
           await this.store.flushWrites();
         };
         const written = this.workers
@@ -222,7 +217,7 @@ export class ForyouService {
       const progress = options.onProgress ?? (() => undefined);
       const restored = await restoreState(store, location, algorithm.config, {
         tidy: compactHeap,
-        progress: (p) => progress(p),
+        progress,
         ...(options.log ? { log: options.log } : {}),
       });
       const state = restored?.state ?? (await rebuildThroughScan(location, store, algorithm, progress));
@@ -269,7 +264,7 @@ export class ForyouService {
       try {
         const { json, served } = await this.workers!.call(worker, userId, method, args);
         refuseIfErased(ticket);
-        if (served.length > 0) await this.recordServed(served);
+        if (served.length > 0) await this.store.recordServed(served);
         return json;
       } finally {
         this.workerCalls[worker]!--;

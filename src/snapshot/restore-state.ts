@@ -47,7 +47,7 @@ export async function restoreState(
   );
   if (!loaded) return undefined;
   const { state, manifest } = loaded;
-  reviveSnapshot(loaded, algorithm);
+  reviveSnapshot(loaded);
   if (state.batch) {
     const record = manifest.batchModel && (await batchModelRecord(store, manifest.batchModel.name, manifest.batchModel.version));
     const artifact = record && decodeBatchArtifact(record.bytes);
@@ -69,20 +69,19 @@ export async function restoreState(
     ...(options.tidy ? { tidy: options.tidy } : {}),
     progress: (done) => options.progress?.({ phase: 'replaying', done, total }),
   });
-  options.log?.(`restored ${loaded.path} (log position ${manifest.position.seq}) and replayed ${Math.max(0, total)} events after it`);
+  options.log?.(`restored ${loaded.path} (log position ${manifest.position.seq}) and replayed the log after it (${Math.max(0, total)} positions)`);
   return { state, manifest };
 }
 
 /**
  * Reconnects what a snapshot does not hold but the batch model's arrays (which come from the store): the replication
- * hook, the current config, the vector index's native graph and the tower it reads.
+ * hook, the vector index's native graph and the tower it reads. `state.algorithm` stays the snapshot's: it is read
+ * only when a state is built, and the settings that shape the state were checked equal to the current ones
+ * (stateShapingConfig) before the snapshot was chosen.
  */
-export function reviveSnapshot(loaded: LoadedSnapshot, algorithm: AlgorithmConfig): void {
+export function reviveSnapshot(loaded: LoadedSnapshot): void {
   const { state } = loaded;
   state.onChange = undefined;
-  // `state.algorithm` stays the snapshot's: it is read only when a state is built, and the settings that shape the
-  // state were checked equal to the current ones (stateShapingConfig) before this snapshot was chosen.
-  void algorithm;
   const learner = state.learner;
   if (state.videoVectors && learner && loaded.annPath) state.videoVectors.revive(() => learner.retrieval, loaded.annPath);
 }

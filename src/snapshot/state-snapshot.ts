@@ -115,12 +115,10 @@ export function writeStateSnapshot(state: OnlineState, dir: string, keep = 1): W
   }
 }
 
-/** Deletes all snapshots but the newest `keep` + 1 (the newest is `newest` when given), and any left half-written. */
-export function pruneSnapshots(dir: string, keep: number, newest?: string): number {
-  if (!existsSync(dir)) return 0;
+/** Deletes every snapshot but `newest` and the `keep` newest before it, and any left half-written. */
+function pruneSnapshots(dir: string, keep: number, newest: string): number {
   let pruned = 0;
-  const names = snapshotNames(dir).filter((name) => name !== newest);
-  const kept = new Set(names.slice(0, newest === undefined ? keep + 1 : keep));
+  const kept = new Set(snapshotNames(dir).filter((name) => name !== newest).slice(0, keep));
   for (const entry of readdirSync(dir)) {
     if (entry.startsWith('.tmp-')) {
       // Left by a process that stopped mid-write; this process's own may be being written by another thread.

@@ -136,8 +136,6 @@ export interface Store {
   subscribeLog(listener: (entries: LogEntry[]) => void): void;
   /** Positions given from now on are above `floor` (a restored snapshot covered up to it); kept across restarts. */
   raiseLogPosition(floor: LogPosition): Promise<void>;
-  /** The events after position `seq`, in log order. */
-  scanEventsAfter(seq: number, batchSize?: number): AsyncIterable<StoredEvent[]>;
   /** Events and served items after position `seq`, in log order (what a replay applies). */
   scanLogAfter(seq: number, batchSize?: number): AsyncIterable<LogEntry[]>;
   /** Videos put after revision `rev`, with the revision of each, in revision order. */

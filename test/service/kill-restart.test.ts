@@ -7,31 +7,26 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
-import { OnlineState } from '../../src/features/online-state.js';
 import { clientEvent, createWorld, generateEvents, loadWorldIntoStore, Random } from '../../src/sim/index.js';
-import { restoreState } from '../../src/snapshot/restore-state.js';
-import { stateDigest } from '../../src/snapshot/state-digest.js';
 import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
 import { fetchWithKey } from '../helpers/running-server.js';
 import { spawnServer, type ServerProcess } from '../helpers/server-process.js';
+import { digestsOfStore } from '../helpers/state-digests.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const temp = makeTempDir();
 afterAll(() => temp.cleanup());
 
-/** The digests of the state a restart restores and of a replay of the whole log, read from the store at `db`. */
+/** The digests of the state a restart restores and of a replay of the whole log, and the events the store holds. */
 async function digests(db: string): Promise<{ restored: string | undefined; replayed: string; events: Set<string> }> {
+  const events = new Set<string>();
   const store = new SqliteStore(db);
   try {
-    const restored = await restoreState(store, db, DEFAULT_ALGORITHM);
-    const replayed = await OnlineState.rebuild(store, DEFAULT_ALGORITHM);
-    const events = new Set<string>();
     for await (const batch of store.scanEvents()) for (const event of batch) events.add(`${event.user}/${event.id}`);
-    return { restored: restored && stateDigest(restored.state), replayed: stateDigest(replayed), events };
   } finally {
     await store.close();
   }
+  return { ...(await digestsOfStore(db)), events };
 }
 
 describe('a server killed at any moment', () => {

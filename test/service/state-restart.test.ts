@@ -4,16 +4,14 @@
  */
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { DEFAULT_ALGORITHM } from '../../src/core/algorithm.js';
 import type { Event } from '../../src/core/schemas.js';
-import { OnlineState } from '../../src/features/online-state.js';
 import { fillRankerInput } from '../../src/features/ranker-features.js';
 import { HEAD_COUNT } from '../../src/models/online/heads.js';
 import { RankerInput } from '../../src/models/online/ranker-input.js';
 import { ForyouService } from '../../src/service/foryou-service.js';
 import { clientEvent, createWorld, generateEvents } from '../../src/sim/index.js';
 import { stateDigest } from '../../src/snapshot/state-digest.js';
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.js';
+import { digestsOfStore } from '../helpers/state-digests.js';
 import { makeTempDir } from '../helpers/temp-dir.js';
 
 const temp = makeTempDir();
@@ -28,16 +26,6 @@ function scores(service: ForyouService, pairs: Array<[string, string]>): number[
     service.state.learner!.ranker.predict(input, out);
     return Array.from(out);
   });
-}
-
-/** The state a start without any snapshot makes: the whole log replayed. */
-async function replayed(db: string): Promise<string> {
-  const store = new SqliteStore(db);
-  try {
-    return stateDigest(await OnlineState.rebuild(store, DEFAULT_ALGORITHM));
-  } finally {
-    await store.close();
-  }
 }
 
 describe('state snapshots across restarts', () => {
@@ -61,7 +49,7 @@ describe('state snapshots across restarts', () => {
     expect(service.state.learner!.ranker.updates).toBe(updates);
     expect(scores(service, pairs)).toEqual(before);
     expect(stateDigest(service.state)).toBe(digest);
-    expect(await replayed(db)).toBe(digest);
+    expect((await digestsOfStore(db)).replayed).toBe(digest);
 
     // An event after the snapshot, and a crash before the next one: replayed on the next start.
     await service.ingest.ingest([{ id: 'late', user: world.users[0]!.id, video: world.videos[0]!.id, type: 'like' }]);

@@ -48,7 +48,7 @@ function randomLog(seed: number, world: ReturnType<typeof createWorld>): Step[] 
 
 async function restore(dir: string): Promise<OnlineState> {
   const loaded = (await readLatestSnapshot(dir, () => undefined))!;
-  reviveSnapshot(loaded, DEFAULT_ALGORITHM);
+  reviveSnapshot(loaded);
   return loaded.state;
 }
 

@@ -302,11 +302,10 @@ export class SqliteStore implements Store {
   }
 
   /** Runs `work` in a transaction; the positions it gave are taken back if it fails. */
-  private positioned<T>(work: () => T, immediate = false): T {
+  private positioned<T>(work: () => T): T {
     const before = { ...this.position };
     try {
-      const transaction = this.db.transaction(work);
-      return immediate ? transaction.immediate() : transaction();
+      return this.db.transaction(work)();
     } catch (error) {
       Object.assign(this.position, before);
       throw error;
@@ -333,16 +332,6 @@ export class SqliteStore implements Store {
 
   async erasureEpoch(): Promise<number> {
     return Number(this.statements.getMeta.get(ERASURE_EPOCH_KEY)?.value ?? 0);
-  }
-
-  async *scanEventsAfter(seq: number, batchSize = 10_000): AsyncIterable<StoredEvent[]> {
-    yield* this.scanBatches<EventRow, StoredEvent>(
-      'SELECT seq, id, user, video, creator, type, ts, watch_ms FROM events WHERE seq > ? ORDER BY seq',
-      batchSize,
-      eventFromRow,
-      true,
-      [seq],
-    );
   }
 
   /**
