@@ -1,7 +1,9 @@
 // A burst of events against `foryou serve` on an existing bench store, and what it did to the event loop:
 //   node bench/scripts/burst-load.mjs [DB=bench/.work/bench.db] [EVENTS=100000] [VIDEOS=100000] [USERS=10000]
 // Starts the server (one feed worker), posts EVENTS events of the bench's simulated world in batches of 1,000, four
-// at a time, then prints events/s, the batch p99 and /v1/ops/runtime's event-loop pauses since ready.
+// at a time, while requesting feeds one at a time until every replica has learned the burst (POST /v1/ops/catch-up);
+// then prints events/s, the batch p99, the feed p99 before and during the burst, the catch-up time and
+// /v1/ops/runtime's event-loop pauses since ready.
 import { spawn } from 'node:child_process';
 
 const env = (name, fallback) => process.env[name] ?? fallback;
@@ -9,7 +11,8 @@ const db = env('DB', 'bench/.work/bench.db');
 const total = Number(env('EVENTS', 100_000));
 const key = 'burst-'.padEnd(32, 'k');
 const port = 8932;
-const child = spawn(process.execPath, ['bin/foryou.js', 'serve', '--db', db, '--port', String(port), '--no-retrain', '--rate-limit', 'service=1000000000'], {
+const profile = process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE] : [];
+const child = spawn(process.execPath, [...profile, 'bin/foryou.js', 'serve', '--db', db, '--port', String(port), '--no-retrain', '--rate-limit', 'service=1000000000'], {
   env: { ...process.env, FORYOU_SERVICE_KEY: key },
   stdio: 'ignore',
 });
@@ -26,6 +29,28 @@ const now = Date.now();
 for (const event of events) event.ts = now;
 const bodies = [];
 for (let i = 0; i < events.length; i += 1000) bodies.push(JSON.stringify({ events: events.slice(i, i + 1000) }));
+const auth = { authorization: `Bearer ${key}` };
+const feedLatencies = [];
+let feeding = true;
+async function feeds(into) {
+  for (let i = 0; feeding; i++) {
+    const user = world.users[(i * 7919) % world.users.length].id;
+    const sent = performance.now();
+    const response = await fetch(`${url}/v1/feed/${user}?n=10`, { headers: auth });
+    await response.arrayBuffer();
+    if (!response.ok) throw new Error(`feed refused: ${response.status}`);
+    into.push(performance.now() - sent);
+  }
+}
+const p99 = (values) => Math.round(values.sort((a, b) => a - b)[Math.floor(values.length * 0.99)] * 100) / 100;
+// Quiet first: the same feeds with nothing else going on.
+const quiet = [];
+const quietRun = feeds(quiet);
+await new Promise((resolve) => setTimeout(resolve, 5000));
+feeding = false;
+await quietRun;
+feeding = true;
+const feedRun = feeds(feedLatencies);
 let next = 0;
 const latencies = [];
 const start = Date.now();
@@ -42,7 +67,24 @@ await Promise.all(
   }),
 );
 const seconds = (Date.now() - start) / 1000;
+const caughtUp = await (await fetch(`${url}/v1/ops/catch-up`, { method: 'POST', headers: auth })).json();
+feeding = false;
+await feedRun;
 const runtime = await (await fetch(`${url}/v1/ops/runtime`, { headers: { authorization: `Bearer ${key}` } })).json();
 latencies.sort((a, b) => a - b);
-console.log(JSON.stringify({ eventsPerSec: Math.round(total / seconds), batchP99Ms: latencies[Math.floor(latencies.length * 0.99)], eventLoop: runtime.eventLoop }));
-child.kill('SIGKILL');
+console.log(
+  JSON.stringify({
+    eventsPerSec: Math.round(total / seconds),
+    batchP99Ms: latencies[Math.floor(latencies.length * 0.99)],
+    catchUpMs: caughtUp.waitedMs,
+    quietFeedP99Ms: p99(quiet),
+    feedP99DuringBurstMs: p99(feedLatencies),
+    feeds: feedLatencies.length,
+    eventLoop: runtime.eventLoop,
+  }),
+);
+// PROFILE=DIR: the server ran with --cpu-prof, whose profiles are written as it exits gracefully.
+if (process.env.PROFILE) {
+  child.kill('SIGTERM');
+  await new Promise((resolve) => child.once('exit', resolve));
+} else child.kill('SIGKILL');

@@ -16,7 +16,7 @@ import { runGets, runRequests } from './http-load.js';
 import { measureRankerThroughput } from './ranker-throughput.js';
 import { benchAnn, type AnnBench } from './ann-recall.js';
 import { CLI, spawnServe } from './serve-process.js';
-import { feedsDuring, postBatches, restartServer, untilReady } from './stall-and-restart.js';
+import { feedsDuring, postBatches, restartServer, untilCaughtUp, untilReady } from './stall-and-restart.js';
 import { elapsedMs, percentile, processMemoryMb, round, sortedCopy } from './measure.js';
 import {
   capture,
@@ -73,6 +73,8 @@ export interface BenchResult {
   burstEvents: number;
   burstEventsPerSec: number;
   burstBatchP99Ms: number;
+  /** From the burst's last acknowledgement until every replica had applied it (feeds are measured until then too). */
+  burstCatchUpSeconds: number;
   /** The longest event-loop pause of the serving process over the whole run after its start (`/v1/ops/runtime`). */
   maxLoopPauseMs: number;
   /** The serving process's peak resident memory over the whole run, the snapshot and the burst included. */
@@ -227,6 +229,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     if (ingest.failures > 0) throw new Error(`${ingest.failures} event batches failed`);
     const ingestEventsPerSec = (ingest.latenciesMs.length * options.batchSize) / ingest.seconds;
+    // Acknowledged once stored: the latency windows below start once every replica has learned them.
+    await untilCaughtUp(server.url, auth);
 
     log(`feed: ${options.feedRequests} requests one at a time (latency)`);
     let pick = 0;
@@ -268,9 +272,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     for (const event of burst) event.ts = burstNow;
     const burstBatches: string[] = [];
     for (let i = 0; i < burst.length; i += options.batchSize) burstBatches.push(JSON.stringify({ events: burst.slice(i, i + options.batchSize) }));
-    const duringIngest = await feedsDuring(feedUrl, auth, () => postBatches(server.url, auth, burstBatches));
-    const burstSent = duringIngest.result;
-    log(`ingest burst: ${Math.round(burst.length / burstSent.seconds)} events/s, feed p99 meanwhile ${duringIngest.feedP99Ms} ms`);
+    // Feeds are measured until every replica has learned the burst, not only until it is acknowledged.
+    const duringIngest = await feedsDuring(feedUrl, auth, async () => {
+      const sent = await postBatches(server.url, auth, burstBatches);
+      const catchUpMs = await untilCaughtUp(server.url, auth);
+      return { sent, catchUpMs };
+    });
+    const burstSent = duringIngest.result.sent;
+    log(
+      `ingest burst: ${Math.round(burst.length / burstSent.seconds)} events/s acknowledged, learned by every replica ` +
+        `${round(duringIngest.result.catchUpMs / 1000)} s after the last; feed p99 meanwhile ${duringIngest.feedP99Ms} ms`,
+    );
 
     const runtime = (await (await fetch(`${server.url}/v1/ops/runtime`, { headers: auth })).json()) as { eventLoop: { maxMs: number } };
     const memoryAfter = processMemoryMb(server.child.pid!);
@@ -296,6 +308,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       burstEvents: burst.length,
       burstEventsPerSec: Math.round(burst.length / burstSent.seconds),
       burstBatchP99Ms: round(percentile(sortedCopy(burstSent.latenciesMs), 99)),
+      burstCatchUpSeconds: round(duringIngest.result.catchUpMs / 1000),
       maxLoopPauseMs: runtime.eventLoop.maxMs,
       peakRssWithSnapshotMb: memoryAfter.peakRssMb,
       feedP50Ms: round(percentile(latencies, 50)),

@@ -35,6 +35,16 @@ export async function feedsDuring<T>(
   return { feedP99Ms: round(percentile(sortedCopy(feeds.latenciesMs), 99)), feeds: feeds.latenciesMs.length, seconds: round(elapsedMs(start) / 1000), result };
 }
 
+/**
+ * Waits until the server has applied everything stored to every replica (POST /v1/ops/catch-up): events are
+ * acknowledged once stored and learned behind, so a burst's cost to feeds lasts until then.
+ */
+export async function untilCaughtUp(url: string, headers: Record<string, string>): Promise<number> {
+  const response = await fetch(`${url}/v1/ops/catch-up`, { method: 'POST', headers });
+  if (!response.ok) throw new Error(`catch-up failed: ${response.status} ${await response.text()}`);
+  return ((await response.json()) as { waitedMs: number }).waitedMs;
+}
+
 /** Posts `batches` (JSON bodies of /v1/events) `concurrency` at a time; throws if any is refused. */
 export async function postBatches(url: string, headers: Record<string, string>, batches: string[], concurrency = 4): Promise<TimedRequests> {
   const sent = await runRequests(

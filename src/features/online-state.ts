@@ -27,7 +27,7 @@ import { VideoEngagement } from './video-engagement.js';
 import { VideoVectorIndex } from './video-vector-index.js';
 
 /** Events after which the user has seen the video, so the seen filter does not serve it again. */
-const SEEN_TYPES: ReadonlySet<EventType> = new Set([
+export const SEEN_TYPES: ReadonlySet<EventType> = new Set([
   'impression',
   'play',
   'skip',

@@ -10,7 +10,7 @@
 import { DENSE_INDEX as D, type ItemIdSource, type RankerInput } from '../models/online/ranker-input.js';
 import type { OnlineState } from './online-state.js';
 import type { VideoCatalog } from './video-catalog.js';
-import { topicProfile, type TopicProfile } from './topic-profile.js';
+import { topicMatchFor, topicProfile, type TopicProfile } from './topic-profile.js';
 import type { UserState } from './user-state.js';
 
 const HOUR_MS = 3_600_000;
@@ -130,7 +130,7 @@ export function fillRankerInput(state: OnlineState, user: UserState, vidx: numbe
   input.itemKey = vidx;
   input.pendingIds = undefined;
   fillVideoFeatures(state, vidx, now, input);
-  input.dense[D.topicMatch] = topicMatchOf(topicProfile(state, user), catalog, vidx);
+  input.dense[D.topicMatch] = topicMatchFor(state, user, vidx);
   input.dense[D.followsCreator] = user.follows.has(catalog.creatorOf(vidx)) ? 1 : 0;
   input.dense[D.retrievalScore] = state.batch === undefined ? 0 : state.batch.fitPrior(user.profile.id, vidx);
 }
@@ -152,24 +152,4 @@ function fillVideoFeatures(state: OnlineState, vidx: number, now: number, input:
   dense[D.meanWatchRatio] = Math.min(engagement.meanWatchRatio(vidx), 3);
   dense[D.popularity] = Math.log1p(plays) / 10;
   dense[D.duration] = Math.log(Math.max(1, catalog.durationMs[vidx]! / 1000)) / 5;
-}
-
-/**
- * `RankerFeatures.topicMatch` for one pair, through the profile's hashtag maps: the best positive standing among
- * the video's hashtags, as a share of the user's recent positive engagements.
- */
-export function topicMatchOf(profile: TopicProfile, catalog: VideoCatalog, vidx: number): number {
-  if (profile.positives === 0) return 0;
-  const { hashtagPool, hashtagIds } = catalog;
-  const start = catalog.hashtagRun[2 * vidx]!;
-  const end = start + catalog.hashtagRun[2 * vidx + 1]!;
-  let best = 0;
-  for (let i = start; i < end; i++) {
-    const tag = hashtagIds[hashtagPool[i]!]!;
-    const count = profile.counts.get(tag);
-    if (count === undefined) continue;
-    const standing = count - (profile.rejected.get(tag) ?? 0);
-    if (standing > best) best = standing;
-  }
-  return best / profile.positives;
 }

@@ -84,11 +84,70 @@ export function topicProfile(state: OnlineState, user: UserState): TopicProfile 
   return profile;
 }
 
+/** Each distinct hashtag of the video once (the catalogue's numbered runs): a tag listed twice does not count double. */
 function addVideo(state: OnlineState, vidx: number, weight: number, tags: Map<string, number>, sounds: Map<string, number>): void {
   const { catalog } = state;
-  for (const tag of catalog.hashtagsOf(vidx)) tags.set(tag, (tags.get(tag) ?? 0) + weight);
+  const { hashtagPool, hashtagIds } = catalog;
+  const start = catalog.hashtagRun[2 * vidx]!;
+  const end = start + catalog.hashtagRun[2 * vidx + 1]!;
+  for (let i = start; i < end; i++) {
+    const tag = hashtagIds[hashtagPool[i]!]!;
+    tags.set(tag, (tags.get(tag) ?? 0) + weight);
+  }
   const sound = catalog.soundOf(vidx);
   if (sound !== undefined) sounds.set(sound, (sounds.get(sound) ?? 0) + weight);
+}
+
+/** Scratch of `topicMatchFor`: per hashtag of the video, its count among positives and its rejected weight. */
+let matchCounts = new Float64Array(16);
+let matchRejected = new Float64Array(16);
+
+/**
+ * The ranker's topic match of one video for the user — the best standing among the video's hashtags as a share of
+ * the user's recent positive engagements — read straight off the user's rings by hashtag number. Equal, to the bit,
+ * to `RankerFeatures.topicMatch` through the profile (same sums in the same order), at a tenth of the cost: the learner needs it for
+ * every event, right after the event changed the rings, so a profile was rebuilt for each one (a third of learning).
+ */
+export function topicMatchFor(state: OnlineState, user: UserState, vidx: number): number {
+  const { hashtagPool, hashtagRun } = state.catalog;
+  const start = hashtagRun[2 * vidx]!;
+  const count = hashtagRun[2 * vidx + 1]!;
+  if (count === 0) return 0;
+  if (matchCounts.length < count) {
+    matchCounts = new Float64Array(count * 2);
+    matchRejected = new Float64Array(count * 2);
+  }
+  matchCounts.fill(0, 0, count);
+  matchRejected.fill(0, 0, count);
+  let positives = 0;
+  for (let slot = 0; slot < user.recentLength; slot++) {
+    if (!isPositiveEngagement(user.recentTypeAt(slot), user.recentWatchRatioAt(slot))) continue;
+    positives++;
+    addMatches(hashtagPool, hashtagRun, user.recentVidxAt(slot), start, count, 1, matchCounts);
+  }
+  if (positives === 0) return 0;
+  const rejections = user.rejections;
+  for (let slot = 0; slot < rejections.size; slot++) {
+    addMatches(hashtagPool, hashtagRun, rejections.vidxAt(slot), start, count, rejections.weightAt(slot), matchRejected);
+  }
+  let best = 0;
+  for (let j = 0; j < count; j++) {
+    // A hashtag no positive carries is not in the profile's counts: it has no standing, whatever its rejections.
+    if (matchCounts[j] === 0) continue;
+    const standing = matchCounts[j]! - matchRejected[j]!;
+    if (standing > best) best = standing;
+  }
+  return best / positives;
+}
+
+/** Adds `weight` to `sums[j]` for each hashtag of `vidx` equal to hashtag j of the run at `start` (`count` long). */
+function addMatches(pool: Int32Array, run: Int32Array, vidx: number, start: number, count: number, weight: number, sums: Float64Array): void {
+  const from = run[2 * vidx]!;
+  const to = from + run[2 * vidx + 1]!;
+  for (let i = from; i < to; i++) {
+    const tag = pool[i]!;
+    for (let j = 0; j < count; j++) if (pool[start + j] === tag) sums[j] = sums[j]! + weight;
+  }
 }
 
 /** A hashtag's standing with the user: recent positives carrying it minus the weight of rejections carrying it. */

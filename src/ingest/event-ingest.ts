@@ -1,13 +1,14 @@
 /**
- * Accepts a batch of events: all are checked first, then stored in one durable transaction, and only then applied
- * to the online state. A refused batch changes nothing; a re-sent event changes nothing a second time.
+ * Accepts a batch of events: all are checked first, then stored in one durable transaction, and only then
+ * acknowledged and applied to the online state. A refused batch changes nothing; a re-sent event changes nothing a
+ * second time.
  */
 import { z } from 'zod';
 import { InputError, type FieldProblem } from '../core/errors.js';
 import { EventSchema, implicitUser, MAX_BATCH_EVENTS, type AcceptedEvent, type Event, type User } from '../core/schemas.js';
 import { problemsFromIssues } from '../core/validation.js';
 import type { OnlineState } from '../features/online-state.js';
-import type { Store } from '../store/store.js';
+import type { StoredEvent, Store } from '../store/store.js';
 import { acceptEvent, acceptEvents } from './accept-events.js';
 
 /** The batch envelope; each event is then validated on its own so every bad one is reported. */
@@ -29,13 +30,14 @@ export interface IngestResult {
 
 export class EventIngest {
   /**
-   * `applied`: when the state is fed from the store's log (log-applier.ts), resolves once the log is applied up to a
-   * position; without it, stored events are applied here, at once.
+   * `stored`: when the state is fed from the store's log (log-applier.ts), told of each batch once it is durably
+   * stored, before it is acknowledged (the log applier applies it behind); without it, stored events are applied
+   * here, at once, before the acknowledgement.
    */
   constructor(
     private readonly state: OnlineState,
     private readonly store: Store,
-    private readonly applied?: (seq: number) => Promise<void>,
+    private readonly stored?: (events: readonly StoredEvent[]) => void,
     /**
      * Resolves when this batch may be checked and stored: a turn of the event loop of its own (turn-queue.ts), so that
      * batches arriving together are not checked and committed back to back, holding every feed behind them all.
@@ -90,13 +92,11 @@ export class EventIngest {
     const result = await this.store.appendEvents(accepted, implicitUsers);
     // One revision for them all, the batch's last: the state covers the batch only once all of it is applied.
     for (const user of implicitUsers) this.state.putUser(user, result.rev);
-    // Acknowledged once stored and applied: the user's next page reflects every event acknowledged to them.
-    const last = result.inserted[result.inserted.length - 1];
-    if (this.applied) {
-      if (last) await this.applied(last.seq);
-    } else {
-      for (const event of result.inserted) this.state.applyEvent(event);
-    }
+    // Acknowledged once durably stored. The learners apply the log behind (log-applier.ts): a burst is acknowledged
+    // at the store's pace, not theirs, and the user's next page honours their events at once all the same
+    // (acknowledged-events.ts).
+    if (this.stored) this.stored(result.inserted);
+    else for (const event of result.inserted) this.state.applyEvent(event);
     return { accepted: result.inserted.length, duplicates: result.duplicates };
   }
 }

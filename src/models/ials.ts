@@ -100,10 +100,14 @@ export class IalsModel implements RetrievalModel {
     this.prepareFolding();
   }
 
-  private prepareFolding(): void {
+  /** `itemGram`: YᵀY of these factors when already known (a saved model's); else computed, items × f² work. */
+  private prepareFolding(itemGram?: Float64Array): void {
     const f = this.params.factors;
-    this.itemGram = new Float64Array(f * f);
-    gramian(this.itemFactors, f, 0, this.numItems, this.itemGram);
+    if (itemGram?.length === f * f) this.itemGram = itemGram;
+    else {
+      this.itemGram = new Float64Array(f * f);
+      gramian(this.itemFactors, f, 0, this.numItems, this.itemGram);
+    }
     this.foldScratch = solverScratch(f);
     this.foldVector = new Float64Array(f);
   }
@@ -140,11 +144,12 @@ export class IalsModel implements RetrievalModel {
   }
 
   snapshot(): ModelSnapshot {
+    const itemFactors = Float32Array.from(this.itemFactors);
     const { alpha0Ratio: _ratio, regStrength: _strength, ...resolved } = this.params;
     return {
       model: this.name,
       params: { ...resolved, numItems: this.numItems },
-      arrays: { itemFactors: Float32Array.from(this.itemFactors) },
+      arrays: { itemFactors, itemGram: savedGram(itemFactors, this.params.factors, this.numItems) },
     };
   }
 
@@ -152,7 +157,18 @@ export class IalsModel implements RetrievalModel {
     const model = new IalsModel(snapshot.params as unknown as Partial<IalsParams>);
     model.numItems = Number(snapshot.params.numItems);
     model.itemFactors = Float64Array.from(snapshot.arrays.itemFactors!);
-    model.prepareFolding();
+    const gram = snapshot.arrays.itemGram;
+    model.prepareFolding(gram instanceof Float64Array ? gram : undefined);
     return model;
   }
+}
+
+/**
+ * YᵀY of the factors as saved (rounded to 32 bits), saved beside them: loading a model then skips items × f² work —
+ * 0.25 s of a serving thread at 50,000 items and 128 factors — and folds in exactly as one computing it would.
+ */
+function savedGram(itemFactors: Float32Array, f: number, numItems: number): Float64Array {
+  const gram = new Float64Array(f * f);
+  gramian(Float64Array.from(itemFactors), f, 0, numItems, gram);
+  return gram;
 }

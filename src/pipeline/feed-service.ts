@@ -4,6 +4,7 @@
  */
 import type { AlgorithmConfig } from '../core/algorithm.js';
 import type { FeedMode, Video } from '../core/schemas.js';
+import type { AcknowledgedEvents } from '../features/acknowledged-events.js';
 import type { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import type { Store } from '../store/store.js';
@@ -43,7 +44,14 @@ export class FeedService {
     private readonly algorithm: () => AlgorithmConfig,
     /** Signs the cursors of pages (cursor.ts): the store's key, so cursors outlive a restart and every thread agrees. */
     private readonly cursorKey: CursorKey = newCursorKey(),
+    /** Events acknowledged to users and not yet applied here: laid over the user's state while a page is made. */
+    private readonly acknowledged?: AcknowledgedEvents,
   ) {}
+
+  /** Runs `make` with the user's acknowledged, not yet applied events in effect (acknowledged-events.ts). */
+  private withAcknowledged<T>(user: UserState, make: () => T): T {
+    return this.acknowledged ? this.acknowledged.withEffects(user, this.state.catalog, make) : make();
+  }
 
   /** The mode a user gets when the request names none: their setting, and chronological following for minors. */
   defaultMode(user: UserState): FeedMode {
@@ -55,12 +63,13 @@ export class FeedService {
     const mode = query.mode ?? this.defaultMode(user);
     const cursor = query.cursor === undefined ? undefined : decodeCursor(query.cursor, mode, user.profile.id, this.cursorKey);
     const request = this.request(user, mode, query.n, now, cursor);
-    const { page, vidx } =
+    const { page, vidx } = this.withAcknowledged(user, () =>
       mode === 'following'
         ? this.chronological(request, cursor)
         : mode === 'nonpersonalized'
           ? this.ranked(NON_PERSONALIZED, request, cursor?.offset ?? 0, cursor)
-          : this.ranked(PERSONALIZED, request, 0, cursor);
+          : this.ranked(PERSONALIZED, request, 0, cursor),
+    );
     if (page.items.length > 0) {
       // Seen at once, so this thread never repeats them; the sink stores the items and applies them to the state
       // (exposure counts) once, in order, for every replica.
@@ -79,12 +88,13 @@ export class FeedService {
     // if not yet shown, rather than answer that the seen filter removes it. Synchronous, so no request sees the gap.
     const shownBefore = user.seen.delete(vidx);
     try {
-      const explanation =
+      const explanation = this.withAcknowledged(user, () =>
         mode === 'following'
           ? explainChronological(request, vidx, cursor?.before as [number, number] | undefined)
           : mode === 'nonpersonalized'
             ? explainRanked(this.pipeline, NON_PERSONALIZED, request, vidx, cursor?.offset ?? 0)
-            : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0);
+            : explainRanked(this.pipeline, PERSONALIZED, request, vidx, 0),
+      );
       return { ...explanation, shownBefore };
     } finally {
       if (shownBefore) user.seen.add(vidx);

@@ -8,7 +8,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { latestBatchModel } from '../features/batch-model-loading.js';
+import { latestBatchModel, type BatchModelRecord } from '../features/batch-model-loading.js';
 import type { OnlineState } from '../features/online-state.js';
 import { trainBatchModel, type BatchModelChoice, type BatchTrainingResult } from '../models/batch-training.js';
 import type { Store } from '../store/store.js';
@@ -115,7 +115,7 @@ export class BatchRetrainer {
     const started = Date.now();
     const erasures = this.erasures;
     try {
-      const result = await this.fitOffThread();
+      const { result, record: fitted } = await this.fitOffThread();
       if (this.erasures !== erasures) {
         // A user was erased while this fit read their events: drop it, refit at the next check.
         await this.host.store.deleteModelSnapshots(result.model);
@@ -124,7 +124,8 @@ export class BatchRetrainer {
         return undefined;
       }
       await auditBatchModel(this.host.audit, result, 'foryou serve (retrainer)');
-      const record = await latestBatchModel(this.host.store);
+      // The fitting thread read the model back (a serving thread paused 56 ms for that at 100k videos).
+      const record = fitted ?? (await latestBatchModel(this.host.store));
       if (record) this.host.state.useBatchModel(record);
       this.lastError = undefined;
       this.log(`retrained ${result.model} v${result.version} on ${result.interactions} interactions in ${((Date.now() - started) / 1000).toFixed(1)} s`);
@@ -136,18 +137,19 @@ export class BatchRetrainer {
     }
   }
 
-  private fitOffThread(): Promise<BatchTrainingResult> {
+  private async fitOffThread(): Promise<{ result: BatchTrainingResult; record?: BatchModelRecord | undefined }> {
     const { location, store } = this.host;
     // From TypeScript sources (tests) there is no compiled worker script, and an in-memory store has no second
     // connection: fit on this thread then.
     if (location === ':memory:' || !existsSync(fileURLToPath(WORKER_URL))) {
-      return trainBatchModel(store, this.options.model, { maxItems: this.options.maxItems });
+      return { result: await trainBatchModel(store, this.options.model, { maxItems: this.options.maxItems }) };
     }
     const data: TrainWorkerData = { location, model: this.options.model, maxItems: this.options.maxItems };
     return new Promise((resolve, reject) => {
       const worker = new Worker(WORKER_URL, { workerData: data });
-      worker.once('message', (message: { ok: true; result: BatchTrainingResult } | { ok: false; name: string; message: string }) => {
-        if (message.ok) resolve(message.result);
+      type Answer = { ok: true; result: BatchTrainingResult; record?: BatchModelRecord } | { ok: false; name: string; message: string };
+      worker.once('message', (message: Answer) => {
+        if (message.ok) resolve({ result: message.result, record: message.record });
         else reject(Object.assign(new Error(message.message), { name: message.name }));
       });
       worker.once('error', reject);

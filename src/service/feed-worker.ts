@@ -4,6 +4,7 @@
  * to the main thread with the answer.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { AcknowledgedEvents } from '../features/acknowledged-events.js';
 import { OnlineState } from '../features/online-state.js';
 import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
@@ -34,6 +35,8 @@ try {
   // The vector index's refreshes run in turns of their own, between feed calls and replicated changes.
   if (state.videoVectors) state.videoVectors.deferRefresh = (refresh) => setImmediate(refresh);
   let config = algorithm;
+  /** Events the main thread acknowledged that this replica has not applied yet: honoured by the user's pages. */
+  const acknowledged = new AcknowledgedEvents();
   /** Items served per user by calls still running; taken by the call when it answers. */
   const served = new Map<string, ServedItem[]>();
   const feed = new FeedService(
@@ -49,12 +52,22 @@ try {
     },
     () => config,
     Buffer.from(cursorKey, 'hex'),
+    acknowledged,
   );
 
   port.on('message', (message: ToWorker) => {
     switch (message.kind) {
       case 'changes':
-        for (const change of message.changes) state.applyChange(change);
+        for (const change of message.changes) {
+          state.applyChange(change);
+          if (change.op === 'applyEvent' && change.event.seq !== undefined) acknowledged.settle(change.event.user, change.event.seq);
+        }
+        return;
+      case 'acknowledged':
+        acknowledged.add(message.events, state.position.seq);
+        return;
+      case 'sync':
+        send({ kind: 'synced', id: message.id });
         return;
       case 'algorithm':
         config = message.config;

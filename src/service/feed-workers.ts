@@ -25,6 +25,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { AlgorithmConfig } from '../core/algorithm.js';
 import { InputError, NotFoundError } from '../core/errors.js';
+import type { AcknowledgedEvent } from '../features/acknowledged-events.js';
 import type { StateChange } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import type { FeedService } from '../pipeline/feed-service.js';
@@ -40,6 +41,8 @@ export type FeedArgs<M extends FeedMethod> = FeedService[M] extends (user: UserS
 /** Main thread → worker. */
 export type ToWorker =
   | { kind: 'changes'; changes: StateChange[] }
+  | { kind: 'acknowledged'; events: AcknowledgedEvent[] }
+  | { kind: 'sync'; id: number }
   | { kind: 'call'; id: number; user: string; method: FeedMethod; args: unknown[] }
   | { kind: 'algorithm'; config: AlgorithmConfig }
   | { kind: 'snapshot'; id: number; dir: string; keep: number };
@@ -58,6 +61,7 @@ export type FromWorker =
   | { kind: 'failed'; error: WorkerError }
   | { kind: 'result'; id: number; json: string; served: ServedItem[] }
   | { kind: 'snapshotted'; id: number; written: WrittenSnapshot }
+  | { kind: 'synced'; id: number }
   | { kind: 'error'; id: number; error: WorkerError };
 
 export interface WorkerData {
@@ -131,6 +135,19 @@ export class FeedWorkerPool {
       this.flushQueued = true;
       queueMicrotask(() => this.flush());
     }
+  }
+
+  /**
+   * Events just acknowledged, before the changes of their application: each replica lays them over their users'
+   * state until it applies them (acknowledged-events.ts).
+   */
+  acknowledge(events: AcknowledgedEvent[]): void {
+    if (events.length > 0) this.broadcast({ kind: 'acknowledged', events });
+  }
+
+  /** Resolves once every worker has applied every change recorded so far. */
+  async caughtUp(): Promise<void> {
+    await Promise.all(this.workers.map((worker) => this.request<void>(worker, (id) => ({ kind: 'sync', id }))));
   }
 
   /**
@@ -217,6 +234,7 @@ export class FeedWorkerPool {
     this.calls.delete(message.id);
     if (message.kind === 'error') call.reject(rebuildError(message.error));
     else if (message.kind === 'snapshotted') call.resolve(message.written as never);
+    else if (message.kind === 'synced') call.resolve(undefined as never);
     else call.resolve({ json: message.json, served: message.served } as never);
   }
 

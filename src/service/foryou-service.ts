@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InputError } from '../core/errors.js';
 import { implicitUser, type User, type Video } from '../core/schemas.js';
+import { AcknowledgedEvents, acknowledgedOf } from '../features/acknowledged-events.js';
 import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import { EventIngest } from '../ingest/event-ingest.js';
@@ -88,6 +89,8 @@ export class ForyouService {
   private readonly workerCalls: number[] = [];
   /** Applies the store's log (events, served items) to the state a slice at a time, in order. */
   readonly applier: LogApplier;
+  /** Events acknowledged and not yet applied: feeds honour them at once (acknowledged-events.ts). */
+  private readonly acknowledged = new AcknowledgedEvents();
   /** Event-loop pauses since the service was opened (after its start-up replay). */
   readonly loopDelay = new LoopDelay();
   /** What the latest snapshot this service wrote covers, and how long it took. */
@@ -131,16 +134,29 @@ export class ForyouService {
         options.log,
       );
     this.applier = new LogApplier(
-      (entry) => ('event' in entry ? state.applyEvent(entry.event) : state.applyServed(entry.served)),
+      (entry) => {
+        if ('served' in entry) return state.applyServed(entry.served);
+        state.applyEvent(entry.event);
+        this.acknowledged.settle(entry.event.user, entry.event.seq);
+      },
       (error) => (options.log ?? console.error)(`applying the log failed: ${error.stack ?? error.message}`),
     );
     store.subscribeLog((entries) => this.applier.push(entries));
     if (state.videoVectors) state.videoVectors.deferRefresh = (refresh) => setImmediate(refresh);
     const ingestTurns = new TurnQueue();
-    this.ingest = new EventIngest(state, store, (seq) => this.applier.whenApplied(seq), () => ingestTurns.next());
+    this.ingest = new EventIngest(
+      state,
+      store,
+      (events) => {
+        const acknowledged = acknowledgedOf(events);
+        this.acknowledged.add(acknowledged, state.position.seq);
+        workers?.acknowledge(acknowledged);
+      },
+      () => ingestTurns.next(),
+    );
     // The log applier applies what is served in its place in the log, for the replicas too; the thread that made a
     // page marked its items seen at once, so the user's next page never repeats them.
-    this.feed = new FeedService(state, store, () => this.algorithm.config, cursorKey);
+    this.feed = new FeedService(state, store, () => this.algorithm.config, cursorKey, this.acknowledged);
     if (workers) state.onChange = (change) => workers.record(change);
     this.log = options.log ?? (() => undefined);
     this.timers.push(
@@ -272,6 +288,15 @@ export class ForyouService {
     } finally {
       ticket.release();
     }
+  }
+
+  /**
+   * Resolves once everything stored so far is applied to this thread's state and every feed worker's replica:
+   * acknowledged events reach the learners behind their acknowledgement (event-ingest.ts).
+   */
+  async caughtUp(): Promise<void> {
+    await this.applier.idle();
+    await this.workers?.caughtUp();
   }
 
   /** Publishes a new algorithm version and makes it active. */

@@ -73,6 +73,8 @@ beforeAll(async () => {
     }
   }
   expect((await postJson(`${server.url}/v1/events`, { events })).status).toBe(200);
+  // Acknowledged once stored; learned behind (event-ingest.ts).
+  await server.service.caughtUp();
 });
 afterAll(async () => server.dispose());
 

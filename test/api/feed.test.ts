@@ -31,6 +31,8 @@ beforeAll(async () => {
   }
   const response = await postJson(`${server.url}/v1/events`, { events });
   expect(response.status).toBe(200);
+  // Acknowledged once stored; learned behind (event-ingest.ts).
+  await server.service.caughtUp();
 });
 afterAll(async () => server.dispose());
 

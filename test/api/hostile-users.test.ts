@@ -187,11 +187,13 @@ describe('engagement that cannot be faked', () => {
       const response = await postJson(`${server.url}/v1/users/alice/events`, { events }, TEST_SERVICE_KEY);
       expect(await response.json()).toEqual({ accepted: 1_000, duplicates: 0 });
     }
+    await server.service.caughtUp(); // acknowledged once stored; learned behind
     expect(state.engagement.count(vidx, 'likes')).toBe(likesBefore + 1);
     const like = server.service.algorithm.config.trendingWeights.like;
     expect(state.engagement.trendingValue(vidx, Date.now()) - trendingBefore).toBeLessThanOrEqual(like + 1e-6);
     // An unlike undoes the counted like once; a second changes nothing.
     await postJson(`${server.url}/v1/users/alice/events`, { events: [event('alice', 'unlike-1', 'unlike', 'v5'), event('alice', 'unlike-2', 'unlike', 'v5')] }, aliceKey);
+    await server.service.caughtUp();
     expect(state.engagement.count(vidx, 'likes')).toBe(likesBefore);
   });
 
@@ -200,9 +202,11 @@ describe('engagement that cannot be faked', () => {
     const vidx = state.catalog.vidx('v6')!;
     const plays = Array.from({ length: 30 }, (_, i) => event(`fan${i}`, `fan-play-${i}`, 'play', 'v6', { watchMs: 20_000 }));
     await postJson(`${server.url}/v1/events`, { events: plays }, TEST_SERVICE_KEY);
+    await server.service.caughtUp();
     const trending = state.engagement.trendingValue(vidx, Date.now());
     const reports = Array.from({ length: 2_000 }, (_, i) => event('carol', `report-${i}`, 'report', 'v6'));
     await postJson(`${server.url}/v1/events`, { events: reports }, TEST_SERVICE_KEY);
+    await server.service.caughtUp();
     expect(state.engagement.count(vidx, 'negatives')).toBe(1);
     const report = server.service.algorithm.config.trendingWeights.report;
     expect(state.engagement.trendingValue(vidx, Date.now())).toBeGreaterThan(trending + report - 0.01);
@@ -215,6 +219,7 @@ describe('engagement that cannot be faked', () => {
     const before = state.engagement.plays(vidx);
     const replays = Array.from({ length: 500 }, (_, i) => event('dave', `replay-${i}`, 'play', 'v7', { watchMs: 20_000 }));
     await postJson(`${server.url}/v1/events`, { events: replays }, TEST_SERVICE_KEY);
+    await server.service.caughtUp();
     expect(state.engagement.plays(vidx)).toBe(before + 1);
   });
 
@@ -237,6 +242,7 @@ describe('engagement that cannot be faked', () => {
       // Other videos are not held, and the operator's backend relays without this bound.
       expect((await postJson(`${small.url}/v1/users/bot6/events`, like('bot6', 'bot6-l2', 'v2'), farm[6]!.key)).status).toBe(200);
       expect((await postJson(`${small.url}/v1/users/bot6/events`, like('bot6', 'bot6-l1', 'v1'), TEST_SERVICE_KEY)).status).toBe(200);
+      await small.service.caughtUp();
       expect(small.service.state.engagement.count(small.service.state.catalog.vidx('v1')!, 'likes')).toBe(6);
     } finally {
       await small.dispose();

@@ -158,3 +158,36 @@ describe('the cache of topic profiles', () => {
     expect(hashtagStanding(topicProfile(state, state.users.get('fan')!), 'other')).toBe(0);
   });
 });
+
+describe('topicMatchFor, the learner’s topic match read off the rings', () => {
+  it('equals the feed’s topic match through the profile, to the bit, over random histories', async () => {
+    const { RankerFeatures } = await import('../../src/features/ranker-features.js');
+    const { topicMatchFor } = await import('../../src/features/topic-profile.js');
+    const state = new OnlineState(DEFAULT_ALGORITHM, { learn: false });
+    let seed = 12345;
+    const random = () => ((seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0) / 2 ** 32);
+    const tags = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (let i = 0; i < 60; i++) {
+      // Zero to four hashtags, repeats included.
+      const hashtags = Array.from({ length: Math.floor(random() * 5) }, () => tags[Math.floor(random() * tags.length)]!);
+      state.putVideo({ id: `v${i}`, creator: `c${i % 7}`, durationMs: DURATION, caption: '', hashtags, sound: `s${i % 3}`, language: 'en', region: 'DE' });
+    }
+    const types: EventType[] = ['play', 'play', 'skip', 'like', 'not_interested', 'impression', 'share'];
+    const features = new RankerFeatures();
+    let compared = 0;
+    for (let n = 0; n < 4000; n++) {
+      const user = `u${Math.floor(random() * 5)}`;
+      const type = types[Math.floor(random() * types.length)]!;
+      const watchMs = type === 'play' || type === 'skip' ? Math.floor(random() * 1.5 * DURATION) : null;
+      state.applyEvent({ id: `e${n}`, user, video: `v${Math.floor(random() * 60)}`, creator: null, type, ts: T0 + n, watchMs });
+      if (n % 10 !== 0) continue;
+      const userState = state.users.get(user)!;
+      features.begin(state, userState);
+      for (let vidx = 0; vidx < 60; vidx++) {
+        expect(topicMatchFor(state, userState, vidx)).toBe(features.topicMatch(vidx));
+        compared++;
+      }
+    }
+    expect(compared).toBe(24_000);
+  });
+});

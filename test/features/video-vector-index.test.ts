@@ -200,6 +200,7 @@ describe('video vector index', () => {
     for (const u of world.users) await service.putUser(u);
     const events = [...generateEvents(world, 8_000)].map(clientEvent) as Event[];
     for (let i = 0; i < events.length; i += 2000) await service.ingest.ingest(events.slice(i, i + 2000));
+    await service.caughtUp(); // acknowledged once stored; learned behind
     service.state.videoVectors!.flushAll();
     const users = world.users.slice(0, 10).map((u) => u.id).filter((id) => service.state.learner!.retrieval.tables.users.slotOf(id) >= 0);
     expect(users.length).toBeGreaterThan(3);
@@ -237,6 +238,7 @@ describe('video vector index', () => {
     for (const u of world.users) await service.putUser(u);
     const events = [...generateEvents(world, 3_000)].map(clientEvent) as Event[];
     await service.ingest.ingest(events);
+    await service.caughtUp();
     // Only the models are saved: the index snapshot is missing.
     await service.store.saveModelSnapshot(RANKER_SNAPSHOT_NAME, encodeRanker(service.state.learner!), { seq: service.state.learner!.lastSeq });
     await service.store.close();

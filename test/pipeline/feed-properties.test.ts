@@ -141,6 +141,7 @@ async function send(service: ForyouService, events: EventInput[]): Promise<Event
   const { state } = service;
   const visible = events.filter((e) => e.video === undefined || !state.isPendingVideo(e.video) || state.creatorOfVideo(e.video) === e.user);
   await service.ingest.ingest(visible.map((event) => EventSchema.parse(event)), NOW);
+  await service.caughtUp(); // acknowledged once stored; learned behind
   return visible;
 }
 

@@ -90,6 +90,37 @@ describe('feed workers', () => {
     }
   });
 
+  it('honour acknowledged events in the next page while the learners are still behind them', async () => {
+    // Events are acknowledged once stored; the learners apply them behind. Other users' events first, so that the
+    // user's own are acknowledged while thousands of entries wait to be applied.
+    const crowd = (user: string, b: number) =>
+      Array.from({ length: 5000 }, (_, i) => ({ id: `${user}-crowd-${b}-${i}`, user: `crowd${i % 97}`, video: `v${(i * 7 + b) % VIDEOS}`, type: 'play', watchMs: 4000 }));
+    for (const user of usersOnEachWorker('behind')) {
+      // Seen: every video but those of creators c1 and c2 (putVideos: creator c(i % 7)); a "not interested" in c2.
+      const watched = new Set(Array.from({ length: VIDEOS }, (_, i) => i).filter((i) => i % 7 !== 1 && i % 7 !== 2).map((i) => `v${i}`));
+      const own = [
+        ...[...watched].map((video) => ({ id: `${user}-skip-${video}`, user, video, type: 'skip', watchMs: 500 })),
+        { id: `${user}-ni`, user, video: 'v2', type: 'not_interested' },
+      ];
+      for (const b of [0, 1, 2]) expect((await postJson(`${server.url}/v1/events`, { events: crowd(user, b) })).status).toBe(200);
+      expect((await postJson(`${server.url}/v1/events`, { events: own })).status).toBe(200);
+      // Acknowledged, and not yet learned: the log applier has a backlog.
+      expect(server.service.applier.pending).toBeGreaterThan(0);
+      const page = await feed(user, 'n=30');
+      expect(page.items.length).toBeGreaterThan(0);
+      for (const item of page.items) {
+        expect(watched.has(item.video.id)).toBe(false);
+        expect(item.video.creator).not.toBe('c2');
+      }
+    }
+    // Once caught up, the state holds what the pages honoured before.
+    await server.service.caughtUp();
+    const state = server.service.state;
+    const user = state.users.get(usersOnEachWorker('behind')[0]!)!;
+    expect(user.notInterestedCreators.has('c2')).toBe(true);
+    expect(user.seen.has(state.catalog.vidx('v0')!)).toBe(true);
+  });
+
   it('refuse a bad cursor with a 400 naming the field, as the single thread does', async () => {
     const response = await fetchWithKey(`${server.url}/v1/feed/pager0?n=10&cursor=not-a-cursor`);
     expect(response.status).toBe(400);

@@ -37,6 +37,7 @@ describe('state snapshots across restarts', () => {
     for (const user of world.users) await service.putUser(user);
     const events = [...generateEvents(world, 20_000)].map(clientEvent) as Event[];
     for (let i = 0; i < events.length; i += 2000) await service.ingest.ingest(events.slice(i, i + 2000));
+    await service.caughtUp(); // acknowledged once stored; learned behind
     const updates = service.state.learner!.ranker.updates;
     expect(updates).toBeGreaterThan(10_000);
     const pairs: Array<[string, string]> = world.users.slice(0, 40).map((u, i) => [u.id, world.videos[(i * 37) % 500]!.id]);
@@ -53,6 +54,7 @@ describe('state snapshots across restarts', () => {
 
     // An event after the snapshot, and a crash before the next one: replayed on the next start.
     await service.ingest.ingest([{ id: 'late', user: world.users[0]!.id, video: world.videos[0]!.id, type: 'like' }]);
+    await service.caughtUp();
     const late = stateDigest(service.state);
     await service.store.close(); // no snapshot at close: as after a kill
     service = await ForyouService.open(db);

@@ -20,8 +20,26 @@ export function registerOperationsRoutes(app: FastifyInstance, service: ForyouSe
       restoredFrom: service.restoredFrom ?? null,
       lastSnapshot: service.lastWrittenSnapshot ?? null,
       eventLoop: service.loopDelay.summary(),
+      /** Log entries stored and acknowledged that this thread's state has not applied yet. */
+      applyBacklog: service.applier.pending,
       feedWorkers: service.feedWorkers,
     }),
+  );
+
+  api.post(
+    '/v1/ops/catch-up',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: 'Waits until every event stored so far is applied to every replica (events are acknowledged once stored, and learned behind)',
+      },
+      config: { access: ACCESS.service },
+    },
+    async () => {
+      const start = performance.now();
+      await service.caughtUp();
+      return { position: service.state.position, waitedMs: Math.round(performance.now() - start) };
+    },
   );
 
   api.post(
