@@ -12,9 +12,13 @@ const total = Number(env('EVENTS', 100_000));
 const key = 'burst-'.padEnd(32, 'k');
 const port = 8932;
 const profile = process.env.PROFILE ? ['--cpu-prof', '--cpu-prof-dir', process.env.PROFILE] : [];
+// NODE_FLAGS: more flags for the server's node (e.g. --trace-gc), SERVER_LOG: a file for its output.
+if (process.env.NODE_FLAGS) profile.push(...process.env.NODE_FLAGS.split(' '));
+const { openSync } = await import('node:fs');
+const serverOutput = process.env.SERVER_LOG ? openSync(process.env.SERVER_LOG, 'w') : 'ignore';
 const child = spawn(process.execPath, [...profile, 'bin/foryou.js', 'serve', '--db', db, '--port', String(port), '--no-retrain', '--rate-limit', 'service=1000000000'], {
   env: { ...process.env, FORYOU_SERVICE_KEY: key },
-  stdio: 'ignore',
+  stdio: ['ignore', serverOutput, serverOutput],
 });
 const url = `http://127.0.0.1:${port}`;
 for (;;) {

@@ -9,6 +9,7 @@ import { OnlineState } from '../features/online-state.js';
 import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { ServedItem } from '../store/store.js';
+import { ChangeQueue } from './change-queue.js';
 import { compactHeap } from './compact-heap.js';
 import { restoreState } from '../snapshot/restore-state.js';
 import { writeStateSnapshot } from '../snapshot/state-snapshot.js';
@@ -55,26 +56,30 @@ try {
     acknowledged,
   );
 
+  const changes = new ChangeQueue((change) => {
+    state.applyChange(change);
+    if (change.op === 'applyEvent' && change.event.seq !== undefined) acknowledged.settle(change.event.user, change.event.seq);
+  });
+
   port.on('message', (message: ToWorker) => {
     switch (message.kind) {
       case 'changes':
-        for (const change of message.changes) {
-          state.applyChange(change);
-          if (change.op === 'applyEvent' && change.event.seq !== undefined) acknowledged.settle(change.event.user, change.event.seq);
-        }
+        changes.push(message.changes);
         return;
       case 'acknowledged':
         acknowledged.add(message.events, state.position.seq);
         return;
       case 'sync':
-        send({ kind: 'synced', id: message.id });
+        void changes.idle().then(() => send({ kind: 'synced', id: message.id }));
         return;
       case 'algorithm':
         config = message.config;
         return;
       case 'snapshot':
-        // Synchronous: no change is applied while the cut is written, and the main thread serves this replica's users.
+        // Synchronous, after every change sent before it: no change is applied while the cut is written, and the
+        // main thread serves this replica's users.
         try {
+          changes.drain();
           send({ kind: 'snapshotted', id: message.id, written: writeStateSnapshot(state, message.dir, message.keep) });
         } catch (error) {
           send({ kind: 'error', id: message.id, error: describeError(error) });

@@ -220,7 +220,7 @@ export class ForyouService {
     // (it filled to its former 256 MB with ingest and snapshots at a million videos, the margin of the 4 GB budget),
     // while the operating system's file cache, outside the process, keeps the file's hot pages anyway. Bulk imports
     // (`foryou import`) keep the large cache that makes their appends fast.
-    const store = openStore(location, { cacheMb: SERVING_CACHE_MB });
+    const store = openStore(location, { cacheMb: SERVING_CACHE_MB, serving: true });
     let workers: Promise<FeedWorkerPool> | undefined;
     try {
       const algorithm = await activeAlgorithm(store);

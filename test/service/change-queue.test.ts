@@ -1,0 +1,43 @@
+/**
+ * A feed worker's change queue: events and served items are applied in order a slice at a time, so calls run
+ * between slices; any other change is applied at once, with everything queued before it.
+ */
+import { describe, expect, it } from 'vitest';
+import type { StateChange } from '../../src/features/online-state.js';
+import { ChangeQueue } from '../../src/service/change-queue.js';
+
+const event = (seq: number): StateChange => ({
+  op: 'applyEvent',
+  event: { seq, id: `e${seq}`, user: 'u', video: 'v', creator: null, type: 'play', ts: seq, watchMs: 1 },
+});
+const user = (id: string): StateChange => ({ op: 'putUser', user: { id } as never });
+
+describe('ChangeQueue', () => {
+  it('applies events a slice per turn, other changes at once with all before them, and resolves idle when done', async () => {
+    const applied: string[] = [];
+    const queue = new ChangeQueue((change) => {
+      const until = performance.now() + 1;
+      while (performance.now() < until);
+      applied.push(change.op === 'applyEvent' ? `e${change.event.seq}` : change.op);
+    });
+    queue.push(Array.from({ length: 40 }, (_, i) => event(i + 1)));
+    expect(applied).toEqual([]); // nothing in the pushing turn
+    const turns: number[] = [];
+    const timer = setInterval(() => turns.push(applied.length), 0);
+    await new Promise((resolve) => setTimeout(resolve, 8));
+    expect(applied.length).toBeGreaterThan(0);
+    expect(applied.length).toBeLessThan(40);
+    // A user put: applied now, after every event queued before it; the events after it wait for their turns.
+    queue.push([user('new'), event(41)]);
+    expect(applied.slice(-2)).toEqual(['e40', 'putUser']);
+    expect(applied).not.toContain('e41');
+    await queue.idle();
+    clearInterval(timer);
+    expect(applied).toEqual([...Array.from({ length: 40 }, (_, i) => `e${i + 1}`), 'putUser', 'e41']);
+    expect(turns.some((count) => count > 0 && count < 40)).toBe(true);
+    queue.push([event(42)]);
+    queue.drain();
+    expect(applied[applied.length - 1]).toBe('e42');
+    await queue.idle();
+  });
+});
