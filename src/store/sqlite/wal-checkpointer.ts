@@ -25,6 +25,8 @@ export class WalCheckpointer {
 
   /** Stops the thread once its checkpoint under way, if any, is done. */
   async stop(): Promise<void> {
+    // Referenced again: a process that only waits for this thread to end must not exit before it does.
+    this.worker.ref();
     this.worker.postMessage('stop');
     await this.exited;
   }
