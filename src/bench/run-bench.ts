@@ -77,6 +77,8 @@ export interface BenchResult {
   burstCatchUpSeconds: number;
   /** The longest event-loop pause of the serving process over the whole run after its start (`/v1/ops/runtime`). */
   maxLoopPauseMs: number;
+  /** The longest pause so far after each phase (`fit`: the background fit and its model's swap, …, `burst`). */
+  maxLoopPauseAfterMs: Record<string, number>;
   /** The serving process's peak resident memory over the whole run, the snapshot and the burst included. */
   peakRssWithSnapshotMb: number;
   feedP50Ms: number;
@@ -187,6 +189,13 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     log('batch model: waiting for the first background fit');
     const fitStart = process.hrtime.bigint();
     const batchModel = await waitForBatchModel(server.url);
+    // The serving process's longest event-loop pause so far, read after each phase: where the run's longest came.
+    const loopPauses: Record<string, number> = {};
+    const notePause = async (phase: string) => {
+      const runtime = (await (await fetch(`${server.url}/v1/ops/runtime`, { headers: auth })).json()) as { eventLoop: { maxMs: number } };
+      loopPauses[phase] = runtime.eventLoop.maxMs;
+    };
+    await notePause('fit');
     const batchFitSeconds = round(elapsedMs(fitStart) / 1000);
     log(`batch model: ${batchModel.name} v${batchModel.version} over ${batchModel.items} videos, fitted in ${batchFitSeconds} s`);
     const userIds = world.users.map((u) => u.id);
@@ -201,6 +210,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const servedStart = process.hrtime.bigint();
     const served = await measureServedTrue(world, qualityUsers, httpFeedPages(server.url, server.serviceKey));
     const servedSeconds = elapsedMs(servedStart) / 1000;
+    await notePause('quality');
     const servedQuality = {
       servedTrue: round(served.servedTrue, 4),
       randomTrue: round(baselines.randomTrue, 4),
@@ -229,6 +239,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     );
     if (ingest.failures > 0) throw new Error(`${ingest.failures} event batches failed`);
     const ingestEventsPerSec = (ingest.latenciesMs.length * options.batchSize) / ingest.seconds;
+    await notePause('ingest');
     // Acknowledged once stored: the latency windows below start once every replica has learned them.
     await untilCaughtUp(server.url, auth);
 
@@ -256,6 +267,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       await measureFreshness(server.url, server.serviceKey, world.users.map((u) => u.id), creatorsWithVideos(world), options.freshnessTrials),
     );
 
+    await notePause('latency');
     const memory = processMemoryMb(server.child.pid!);
 
     log('snapshot: feeds one at a time while the server writes a snapshot of its state');
@@ -265,6 +277,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       return (await response.json()) as { ms: number; bytes: number };
     });
     log(`snapshot: ${round(duringSnapshot.result.bytes / 2 ** 20)} MiB in ${duringSnapshot.result.ms} ms; feed p99 meanwhile ${duringSnapshot.feedP99Ms} ms`);
+    await notePause('snapshot');
 
     log(`ingest burst: feeds one at a time while ${BURST_EVENTS} events arrive in batches of ${options.batchSize}`);
     const burst = [...generateEvents(world, BURST_EVENTS, { idPrefix: 'b', seed: options.seed + 2 })].map(clientEvent);
@@ -310,6 +323,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       burstBatchP99Ms: round(percentile(sortedCopy(burstSent.latenciesMs), 99)),
       burstCatchUpSeconds: round(duringIngest.result.catchUpMs / 1000),
       maxLoopPauseMs: runtime.eventLoop.maxMs,
+      maxLoopPauseAfterMs: { ...loopPauses, burst: runtime.eventLoop.maxMs },
       peakRssWithSnapshotMb: memoryAfter.peakRssMb,
       feedP50Ms: round(percentile(latencies, 50)),
       feedP99Ms: round(percentile(latencies, 99)),

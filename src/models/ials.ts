@@ -156,7 +156,7 @@ export class IalsModel implements RetrievalModel {
   static fromSnapshot(snapshot: ModelSnapshot): IalsModel {
     const model = new IalsModel(snapshot.params as unknown as Partial<IalsParams>);
     model.numItems = Number(snapshot.params.numItems);
-    model.itemFactors = Float64Array.from(snapshot.arrays.itemFactors!);
+    model.itemFactors = new Float64Array(snapshot.arrays.itemFactors!);
     const gram = snapshot.arrays.itemGram;
     model.prepareFolding(gram instanceof Float64Array ? gram : undefined);
     return model;
@@ -169,6 +169,6 @@ export class IalsModel implements RetrievalModel {
  */
 function savedGram(itemFactors: Float32Array, f: number, numItems: number): Float64Array {
   const gram = new Float64Array(f * f);
-  gramian(Float64Array.from(itemFactors), f, 0, numItems, gram);
+  gramian(new Float64Array(itemFactors), f, 0, numItems, gram);
   return gram;
 }
