@@ -32,6 +32,15 @@ export class ChangeQueue {
     this.schedule();
   }
 
+  /**
+   * Before a feed call: applies what is queued for up to one slice, so that when the worker keeps up (the call
+   * arrived in the same turn as the changes before it) the call sees every one of them, and during a burst it waits
+   * one slice at most.
+   */
+  catchUpBriefly(): void {
+    this.applyUntil(this.queue.length, performance.now() + SLICE_MS);
+  }
+
   /** Applies everything queued, now. */
   drain(): void {
     this.applyUntil(this.queue.length);

@@ -86,6 +86,7 @@ try {
         }
         return;
       case 'call':
+        changes.catchUpBriefly();
         void run(message);
         return;
     }

@@ -140,6 +140,8 @@ describe('POST /v1/users/:id/reset', () => {
       { id: `r${eventId++}`, user, video: `${topic}-${i}`, type: 'like' },
     ]).flat();
     expect((await postJson(`${server.url}/v1/users/${user}/events`, { events }, keys[user])).status).toBe(200);
+    // Acknowledged once stored; the topic profile is learned behind (event-ingest.ts).
+    await server.service.caughtUp();
   }
   const profileSources = (items: Item[]) => items.flatMap((item) => item.sources).filter((s) => PROFILE_SOURCES.includes(s));
 

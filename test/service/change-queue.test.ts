@@ -40,4 +40,13 @@ describe('ChangeQueue', () => {
     expect(applied[applied.length - 1]).toBe('e42');
     await queue.idle();
   });
+
+  it('before a call, applies what is queued for one slice: a call that arrives with its changes sees them', () => {
+    const applied: number[] = [];
+    const queue = new ChangeQueue((change) => applied.push(change.op === 'applyEvent' ? change.event.seq! : -1));
+    queue.push(Array.from({ length: 20 }, (_, i) => event(i + 1)));
+    expect(applied).toEqual([]);
+    queue.catchUpBriefly();
+    expect(applied).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+  });
 });
