@@ -12,7 +12,7 @@ import { SEEN_TYPES } from './online-state.js';
 import type { UserState } from './user-state.js';
 import type { VideoCatalog } from './video-catalog.js';
 
-/** What of an event the overlay needs; the same fields travel to the feed workers. */
+/** What of an event the overlay needs (a stored event has it). */
 export type AcknowledgedEvent = Pick<AcceptedEvent, 'user' | 'type' | 'video' | 'creator'> & { seq: number };
 
 export class AcknowledgedEvents {
@@ -88,7 +88,3 @@ export class AcknowledgedEvents {
   }
 }
 
-/** The overlay's fields of stored events. */
-export function acknowledgedOf(events: readonly (AcceptedEvent & { seq: number })[]): AcknowledgedEvent[] {
-  return events.map(({ user, type, video, creator, seq }) => ({ user, type, video, creator, seq }));
-}

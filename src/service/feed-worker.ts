@@ -5,12 +5,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { AcknowledgedEvents } from '../features/acknowledged-events.js';
-import { OnlineState } from '../features/online-state.js';
+import { OnlineState, type StateChange } from '../features/online-state.js';
 import { FeedService } from '../pipeline/feed-service.js';
 import { openStore } from '../store/open-store.js';
 import type { ServedItem } from '../store/store.js';
-import { ChangeQueue } from './change-queue.js';
 import { compactHeap } from './compact-heap.js';
+import { SLICE_MS, SlicedApplier } from './sliced-applier.js';
 import { restoreState } from '../snapshot/restore-state.js';
 import { writeStateSnapshot } from '../snapshot/state-snapshot.js';
 import { describeError, type FromWorker, type ToWorker, type WorkerData } from './feed-workers.js';
@@ -56,7 +56,11 @@ try {
     acknowledged,
   );
 
-  const changes = new ChangeQueue((change) => {
+  // The main thread's changes, applied a slice at a time with feed calls between: a burst's events no longer hold
+  // the calls behind every change message queued before them. A call sees the user's own acknowledged events through
+  // the overlay; every other kind of change (videos, users, models, resets, erasures), which a page must see, is
+  // applied at once with everything before it.
+  const changes = new SlicedApplier<StateChange>((change) => {
     state.applyChange(change);
     if (change.op === 'applyEvent' && change.event.seq !== undefined) acknowledged.settle(change.event.user, change.event.seq);
   });
@@ -64,7 +68,7 @@ try {
   port.on('message', (message: ToWorker) => {
     switch (message.kind) {
       case 'changes':
-        changes.push(message.changes);
+        changes.push(message.changes, 1 + findLastIndex(message.changes, (change) => change.op !== 'applyEvent' && change.op !== 'applyServed'));
         return;
       case 'acknowledged':
         acknowledged.add(message.events, state.position.seq);
@@ -86,7 +90,8 @@ try {
         }
         return;
       case 'call':
-        changes.catchUpBriefly();
+        // One slice first: a worker that keeps up answers with everything sent before the call.
+        changes.applyFor(SLICE_MS);
         void run(message);
         return;
     }
@@ -111,4 +116,10 @@ try {
   send({ kind: 'ready' });
 } catch (error) {
   send({ kind: 'failed', error: describeError(error) });
+}
+
+/** The index of the last item matching, -1 when none (Array.prototype.findLastIndex is ES2023). */
+function findLastIndex<T>(items: readonly T[], matches: (item: T) => boolean): number {
+  for (let i = items.length - 1; i >= 0; i--) if (matches(items[i]!)) return i;
+  return -1;
 }

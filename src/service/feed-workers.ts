@@ -41,7 +41,7 @@ export type FeedArgs<M extends FeedMethod> = FeedService[M] extends (user: UserS
 /** Main thread → worker. */
 export type ToWorker =
   | { kind: 'changes'; changes: StateChange[] }
-  | { kind: 'acknowledged'; events: AcknowledgedEvent[] }
+  | { kind: 'acknowledged'; events: readonly AcknowledgedEvent[] }
   | { kind: 'sync'; id: number }
   | { kind: 'call'; id: number; user: string; method: FeedMethod; args: unknown[] }
   | { kind: 'algorithm'; config: AlgorithmConfig }
@@ -141,7 +141,7 @@ export class FeedWorkerPool {
    * Events just acknowledged, before the changes of their application: each replica lays them over their users'
    * state until it applies them (acknowledged-events.ts).
    */
-  acknowledge(events: AcknowledgedEvent[]): void {
+  acknowledge(events: readonly AcknowledgedEvent[]): void {
     if (events.length > 0) this.broadcast({ kind: 'acknowledged', events });
   }
 

@@ -6,7 +6,7 @@ import { dirname, join } from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { InputError } from '../core/errors.js';
 import { implicitUser, type User, type Video } from '../core/schemas.js';
-import { AcknowledgedEvents, acknowledgedOf } from '../features/acknowledged-events.js';
+import { AcknowledgedEvents } from '../features/acknowledged-events.js';
 import { OnlineState } from '../features/online-state.js';
 import type { UserState } from '../features/user-state.js';
 import { EventIngest } from '../ingest/event-ingest.js';
@@ -148,9 +148,8 @@ export class ForyouService {
       state,
       store,
       (events) => {
-        const acknowledged = acknowledgedOf(events);
-        this.acknowledged.add(acknowledged, state.position.seq);
-        workers?.acknowledge(acknowledged);
+        this.acknowledged.add(events, state.position.seq);
+        workers?.acknowledge(events);
       },
       () => ingestTurns.next(),
     );

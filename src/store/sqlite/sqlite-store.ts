@@ -321,8 +321,7 @@ export class SqliteStore implements Store {
     };
   }
 
-  /** Runs `work` in a transaction; the positions it gave are taken back if it fails. */
-  /** `after`: run once the transaction committed or failed. */
+  /** Runs `work` in a transaction; the positions it gave are taken back if it fails; `after` runs either way. */
   private positioned<T>(work: () => T, after?: () => void): T {
     const before = { ...this.position };
     try {

@@ -1,10 +1,11 @@
 /**
- * A feed worker's change queue: events and served items are applied in order a slice at a time, so calls run
- * between slices; any other change is applied at once, with everything queued before it.
+ * The sliced applier (a feed worker's queue of changes): items are applied in order a slice at a time, so calls run
+ * between slices; those pushed to be applied now (a worker's non-event changes) go at once, with everything queued
+ * before them.
  */
 import { describe, expect, it } from 'vitest';
 import type { StateChange } from '../../src/features/online-state.js';
-import { ChangeQueue } from '../../src/service/change-queue.js';
+import { SLICE_MS, SlicedApplier } from '../../src/service/sliced-applier.js';
 
 const event = (seq: number): StateChange => ({
   op: 'applyEvent',
@@ -12,10 +13,10 @@ const event = (seq: number): StateChange => ({
 });
 const user = (id: string): StateChange => ({ op: 'putUser', user: { id } as never });
 
-describe('ChangeQueue', () => {
+describe('SlicedApplier', () => {
   it('applies events a slice per turn, other changes at once with all before them, and resolves idle when done', async () => {
     const applied: string[] = [];
-    const queue = new ChangeQueue((change) => {
+    const queue = new SlicedApplier<StateChange>((change) => {
       const until = performance.now() + 1;
       while (performance.now() < until);
       applied.push(change.op === 'applyEvent' ? `e${change.event.seq}` : change.op);
@@ -28,7 +29,7 @@ describe('ChangeQueue', () => {
     expect(applied.length).toBeGreaterThan(0);
     expect(applied.length).toBeLessThan(40);
     // A user put: applied now, after every event queued before it; the events after it wait for their turns.
-    queue.push([user('new'), event(41)]);
+    queue.push([user('new'), event(41)], 1);
     expect(applied.slice(-2)).toEqual(['e40', 'putUser']);
     expect(applied).not.toContain('e41');
     await queue.idle();
@@ -43,10 +44,10 @@ describe('ChangeQueue', () => {
 
   it('before a call, applies what is queued for one slice: a call that arrives with its changes sees them', () => {
     const applied: number[] = [];
-    const queue = new ChangeQueue((change) => applied.push(change.op === 'applyEvent' ? change.event.seq! : -1));
+    const queue = new SlicedApplier<StateChange>((change) => applied.push(change.op === 'applyEvent' ? change.event.seq! : -1));
     queue.push(Array.from({ length: 20 }, (_, i) => event(i + 1)));
     expect(applied).toEqual([]);
-    queue.catchUpBriefly();
+    queue.applyFor(SLICE_MS);
     expect(applied).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
   });
 });
